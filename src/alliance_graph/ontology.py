@@ -1,0 +1,83 @@
+"""The schema as the build sees it: the ontology and its vocabularies, parsed once with rdflib.
+
+owlready2 cannot read Turtle (design.md), so rdflib is the one parser of ``ontology/``; the
+reasoning and ontology-engineering modules convert from the graph this module returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .namespaces import AG, PREFIXES
+from .paths import ProjectPaths
+
+
+def _bind_prefixes(graph: Graph) -> Graph:
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True)
+    return graph
+
+
+def parse_turtle(*files: object) -> Graph:
+    """Parse Turtle files into one graph with the project's prefixes bound."""
+    graph = _bind_prefixes(Graph())
+    for file in files:
+        graph.parse(str(file), format="turtle")
+    return graph
+
+
+@dataclass(frozen=True)
+class PropertyInfo:
+    """What the compiler needs to know about a property: how to read a value of it."""
+
+    iri: URIRef
+    is_object: bool
+    range: URIRef | None
+    derived: bool
+
+
+class Schema:
+    """The ontology plus the controlled vocabularies (roles, technologies)."""
+
+    def __init__(self, ontology: Graph, vocabularies: Graph) -> None:
+        self.ontology = ontology
+        self.vocabularies = vocabularies
+
+    @classmethod
+    def load(cls, paths: ProjectPaths) -> Schema:
+        return cls(parse_turtle(paths.ontology_file), parse_turtle(paths.vocabularies_file))
+
+    @cached_property
+    def classes(self) -> frozenset[URIRef]:
+        return frozenset(c for c in self.ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
+
+    @cached_property
+    def properties(self) -> dict[URIRef, PropertyInfo]:
+        found: dict[URIRef, PropertyInfo] = {}
+        for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+            for prop in self.ontology.subjects(RDF.type, kind):
+                if isinstance(prop, URIRef):
+                    rng = self.ontology.value(prop, RDFS.range)
+                    found[prop] = PropertyInfo(
+                        iri=prop,
+                        is_object=is_object,
+                        range=rng if isinstance(rng, URIRef) else None,
+                        derived=(prop, AG.derived, Literal(True)) in self.ontology,
+                    )
+        return found
+
+    @cached_property
+    def version(self) -> str:
+        info = self.ontology.value(None, OWL.versionInfo)
+        return str(info) if info is not None else "unknown"
+
+    def combined(self) -> Graph:
+        """Ontology and vocabularies in one graph (a fresh copy)."""
+        graph = _bind_prefixes(Graph())
+        graph += self.ontology
+        graph += self.vocabularies
+        return graph

@@ -1,0 +1,55 @@
+"""The states of the graph: every ISO 3166-1 entry, from the maintained ``pycountry`` package.
+
+States are never typed by hand in ``data/``; this module is their one origin, so a new ISO code
+reaches the graph with a package upgrade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.metadata import version
+
+import pycountry
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from .namespaces import AG, PREFIXES
+
+ISO_SOURCE = URIRef(PREFIXES["src"] + "iso-3166-1-pycountry")
+
+
+def state_iri(alpha3: str) -> URIRef:
+    return URIRef(PREFIXES["state"] + alpha3.upper())
+
+
+def _pycountry_release() -> Literal:
+    """pycountry versions are release dates (26.2.16 → 2026-02-16)."""
+    year, month, day = (int(part) for part in version("pycountry").split(".")[:3])
+    return Literal(dt.date(2000 + year, month, day).isoformat(), datatype=XSD.date)
+
+
+def states_graph() -> Graph:
+    """One ``ag:State`` per ISO 3166-1 entry with its codes and names, sourced to pycountry."""
+    graph = Graph()
+    graph.add((ISO_SOURCE, RDF.type, AG.Source))
+    graph.add((ISO_SOURCE, AG.url, Literal("https://pypi.org/project/pycountry/", datatype=XSD.anyURI)))
+    title = f"pycountry {version('pycountry')}: ISO 3166-1 country definitions"
+    graph.add((ISO_SOURCE, DCTERMS.title, Literal(title)))
+    graph.add((ISO_SOURCE, RDFS.label, Literal(title, lang="en")))
+    graph.add((ISO_SOURCE, AG.publisher, Literal("pycountry (from the Debian iso-codes project)")))
+    graph.add((ISO_SOURCE, AG.published, _pycountry_release()))
+    quote = "ISO country, subdivision, language, currency and script definitions and their translations"
+    graph.add((ISO_SOURCE, AG.quote, Literal(quote)))
+    for country in pycountry.countries:
+        iri = state_iri(country.alpha_3)
+        graph.add((iri, RDF.type, AG.State))
+        graph.add((iri, RDFS.label, Literal(country.name, lang="en")))
+        for attr in ("official_name", "common_name"):
+            alt = getattr(country, attr, None)
+            if alt and alt != country.name:
+                graph.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
+        graph.add((iri, AG.isoAlpha2, Literal(country.alpha_2)))
+        graph.add((iri, AG.isoAlpha3, Literal(country.alpha_3)))
+        graph.add((iri, AG.isoNumeric, Literal(country.numeric)))
+        graph.add((iri, PROV.wasDerivedFrom, ISO_SOURCE))
+    return graph
