@@ -272,7 +272,7 @@ _DataLoader.yaml_implicit_resolvers = {
 def _load_yaml(path: Path) -> tuple[Any, str | None]:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_DataLoader) or {}, None  # noqa: S506 - safe subclass
+            return yaml.load(handle, Loader=_DataLoader) or {}, None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return None, " ".join(str(exc).split())
 

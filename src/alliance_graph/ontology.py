@@ -12,7 +12,7 @@ from functools import cached_property
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .namespaces import AG, PREFIXES
+from .namespaces import AG, ONTOLOGY_IRI, PREFIXES
 from .paths import ProjectPaths
 
 
@@ -72,7 +72,7 @@ class Schema:
 
     @cached_property
     def version(self) -> str:
-        info = self.ontology.value(None, OWL.versionInfo)
+        info = self.ontology.value(ONTOLOGY_IRI, OWL.versionInfo)
         return str(info) if info is not None else "unknown"
 
     def combined(self) -> Graph:

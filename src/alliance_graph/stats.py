@@ -1,0 +1,141 @@
+"""What the graph holds and how well it is sourced, for ``alliance-graph stats`` and the service.
+
+Each figure is one SPARQL query over the built store, so the numbers are those analysts would get.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .results import plain
+from .store import Store
+
+COUNTED_CLASSES = [
+    "ag:State",
+    "ag:Institution",
+    "ag:Person",
+    "ag:Grouping",
+    "ag:Membership",
+    "ag:Cooperation",
+    "ag:RestrictiveMeasure",
+    "ag:RankingEntry",
+    "ag:Claim",
+    "ag:Technology",
+    "ag:Source",
+]
+
+CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  VALUES ?class { %s }
+  ?x a ?class .
+} GROUP BY ?class
+"""
+
+FACTS_PER_SOURCE = """
+SELECT ?source ?title (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
+  ?source a ag:Source . OPTIONAL { ?source dct:title ?title }
+  ?fact prov:wasDerivedFrom ?source .
+} GROUP BY ?source ?title ORDER BY DESC(?facts) ?source
+"""
+
+SOURCES_PER_PUBLISHER = """
+SELECT ?publisher (COUNT(DISTINCT ?url) AS ?sources) WHERE {
+  ?source a ag:Source ; ag:publisher ?publisher ; ag:url ?url .
+} GROUP BY ?publisher ORDER BY DESC(?sources) ?publisher
+"""
+
+SINGLE_SOURCE_FACTS = """
+SELECT (COUNT(*) AS ?n) WHERE {
+  { SELECT ?fact (COUNT(DISTINCT ?url) AS ?urls) WHERE {
+      ?fact a ag:Fact ; prov:wasDerivedFrom/ag:url ?url .
+    } GROUP BY ?fact }
+  FILTER (?urls = 1)
+}
+"""
+
+DISAGREEMENTS = """
+SELECT ?fact ?other WHERE {
+  ?fact ag:disagreesWith ?other . FILTER (STR(?fact) < STR(?other))
+} ORDER BY ?fact
+"""
+
+NEWEST_SOURCE = """
+SELECT (MAX(?published) AS ?newest) WHERE {
+  ?source a ag:Source ; ag:published ?published . FILTER (DATATYPE(?published) = xsd:date)
+}
+"""
+
+BUILD_INFO = """
+SELECT ?created ?ontologyVersion ?softwareVersion ?triples WHERE {
+  GRAPH <https://w3id.org/alliance-graph/graph/build> {
+    ?build a ag:Build ; dct:created ?created ; ag:ontologyVersion ?ontologyVersion ;
+           ag:softwareVersion ?softwareVersion ; ag:tripleCount ?triples .
+  }
+}
+"""
+
+
+def build_info(store: Store) -> dict[str, Any]:
+    rows = store.query(BUILD_INFO).dicts()
+    return {k: plain(v) for k, v in rows[0].items()} if rows else {}
+
+
+def collect(store: Store) -> dict[str, Any]:
+    """Every figure of the stats report as plain data."""
+    counts = {cls: 0 for cls in COUNTED_CLASSES}
+    for row in store.query(CLASS_COUNTS % " ".join(COUNTED_CLASSES)).dicts():
+        counts[_short(str(row["class"]))] = int(plain(row["n"]))
+    disagreements = [
+        (_short(str(r["fact"])), _short(str(r["other"]))) for r in store.query(DISAGREEMENTS).dicts()
+    ]
+    newest = store.query(NEWEST_SOURCE).dicts()
+    single = store.query(SINGLE_SOURCE_FACTS).dicts()
+    return {
+        "counts": counts,
+        "cooperation_links": int(
+            plain(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ag:cooperatesWith ?b }").rows[0][0])
+        ),
+        "triples": len(store),
+        "facts_per_source": [
+            {k: plain(v) for k, v in r.items()} for r in store.query(FACTS_PER_SOURCE).dicts()
+        ],
+        "sources_per_publisher": [
+            {k: plain(v) for k, v in r.items()} for r in store.query(SOURCES_PER_PUBLISHER).dicts()
+        ],
+        "single_source_facts": int(plain(single[0]["n"])) if single else 0,
+        "disagreements": [{"fact": a, "other": b} for a, b in disagreements],
+        "newest_source": plain(newest[0]["newest"]) if newest else None,
+        "build": build_info(store),
+    }
+
+
+def _short(iri: str) -> str:
+    from .namespaces import shorten
+
+    return shorten(iri)
+
+
+def render(stats: dict[str, Any], top: int = 10) -> str:
+    """The stats report as text for a terminal."""
+    lines = ["Graph", f"  triples: {stats['triples']}"]
+    build = stats.get("build") or {}
+    if build:
+        lines.append(
+            f"  built: {build.get('created')}  ontology {build.get('ontologyVersion')}"
+            f"  alliance-graph {build.get('softwareVersion')}"
+        )
+    lines.append("Counts")
+    lines += [f"  {cls:<24} {n}" for cls, n in stats["counts"].items()]
+    lines.append(f"  {'cooperation links':<24} {stats['cooperation_links']}")
+    lines.append("Sources")
+    lines.append(f"  newest source date: {stats['newest_source']}")
+    lines.append(f"  facts resting on a single source: {stats['single_source_facts']}")
+    lines.append(f"  facts per source (top {top}):")
+    lines += [
+        f"    {r['facts']:>4}  {r.get('title') or r['source']}" for r in stats["facts_per_source"][:top]
+    ]
+    lines.append(f"  sources per publisher (top {top}):")
+    lines += [f"    {r['sources']:>4}  {r['publisher']}" for r in stats["sources_per_publisher"][:top]]
+    lines.append(f"  facts whose sources disagree: {len(stats['disagreements'])}")
+    lines += [f"    {d['fact']}  <>  {d['other']}" for d in stats["disagreements"]]
+    return "\n".join(lines)
