@@ -71,7 +71,9 @@ def _timed(timings: dict[str, float], step: str, progress: Progress) -> Callable
     return done
 
 
-def check(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Schema, Compilation, list[Violation], Graph]:
+def check(
+    paths: ProjectPaths, progress: Progress = _quiet
+) -> tuple[Schema, Compilation, list[Violation], Graph]:
     """Compile and validate without building: what ``alliance-graph validate`` runs."""
     schema = Schema.load(paths)
     compilation = compile_files(schema, paths.data_files())
@@ -152,7 +154,9 @@ def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Pat
     return target, prepared
 
 
-def build_in_memory(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[MemoryStore, Prepared]:
+def build_in_memory(
+    paths: ProjectPaths, progress: Progress = _quiet
+) -> tuple[MemoryStore, Prepared]:
     """Build into rdflib's memory store (the ``memory`` backend, and small tests)."""
     prepared = prepare(paths, progress)
     store = MemoryStore()

@@ -31,10 +31,19 @@ app.add_typer(ontology_app, name="ontology")
 
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Backend: oxigraph (default, on disk) or memory. Env: ALLIANCE_GRAPH_STORE."),
+    typer.Option(
+        "--store", help="Backend: oxigraph (default, on disk) or memory. Env: ALLIANCE_GRAPH_STORE."
+    ),
 ]
 FORMATS = ("table", "json", "csv")
-EXPORT_FORMATS = {"turtle": "ttl", "nt": "nt", "nquads": "nq", "trig": "trig", "json-ld": "jsonld", "xml": "rdf"}
+EXPORT_FORMATS = {
+    "turtle": "ttl",
+    "nt": "nt",
+    "nquads": "nq",
+    "trig": "trig",
+    "json-ld": "jsonld",
+    "xml": "rdf",
+}
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -156,13 +165,19 @@ def query(
     graph = _open(store)
     try:
         if named is not None:
-            page = run(graph, named, _parse_extra(list(ctx.args), named), limit=limit, offset=offset)
+            page = run(
+                graph, named, _parse_extra(list(ctx.args), named), limit=limit, offset=offset
+            )
             answer = page.answer
             if page.has_more:
                 typer.echo(f"more rows: add --offset {offset + limit}", err=True)
         else:
             path = Path(what)
-            text = path.read_text(encoding="utf-8") if what.endswith(".rq") and path.is_file() else what
+            text = (
+                path.read_text(encoding="utf-8")
+                if what.endswith(".rq") and path.is_file()
+                else what
+            )
             answer = graph.query(text)
     except ParameterError as exc:
         fail(str(exc), 2)
@@ -179,7 +194,9 @@ def query(
         return
     evidence = evidence_index(graph, answer)
     has_evidence = "sources" in answer.variables
-    _emit(records(answer, evidence if has_evidence else None), columns_of(answer, has_evidence), fmt)
+    _emit(
+        records(answer, evidence if has_evidence else None), columns_of(answer, has_evidence), fmt
+    )
 
 
 @app.command()
@@ -199,7 +216,9 @@ def queries() -> None:
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help=", ".join(EXPORT_FORMATS))] = "nquads",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; stdout if absent.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; stdout if absent.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Write the whole graph (named graphs kept in N-Quads and TriG) for loading elsewhere."""

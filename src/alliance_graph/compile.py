@@ -37,7 +37,7 @@ ALIASES: dict[str, PropertyInfo] = {
     "note": PropertyInfo(RDFS.comment, False, RDF.langString, False),
 }
 SOURCE_KEYS = {"url", "title", "publisher", "published", "retrieved", "quote"}
-REQUIRED_SOURCE_KEYS = {"url", "title", "publisher", "published", "quote"}
+REQUIRED_SOURCE_KEYS = {"url", "title", "publisher", "quote"}
 
 _YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -178,6 +178,10 @@ class _FileCompiler:
                 self.error(rid, missing, "is required on every source")
             for unknown in sorted(src.keys() - SOURCE_KEYS):
                 self.error(rid, unknown, f"unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})")
+            if "published" not in src and "retrieved" not in src:
+                self.error(
+                    rid, "published", "give published, or retrieved where the page has no date"
+                )
             graph.add((iri, RDF.type, AG.Source))
             if "url" in src:
                 graph.add((iri, AG.url, Literal(str(src["url"]), datatype=XSD.anyURI)))
@@ -287,7 +291,9 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
             errors.append(CompileError(path.name, "(file)", "", f"not valid YAML: {problem}"))
         elif not isinstance(content, dict) or not content.keys() <= {"sources", "records"}:
             errors.append(
-                CompileError(path.name, "(file)", "", "top level must have only sources and records")
+                CompileError(
+                    path.name, "(file)", "", "top level must have only sources and records"
+                )
             )
         else:
             loaded.append((path, content))
@@ -297,7 +303,9 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
         for key in content.get("sources") or {}:
             if str(key) in source_owner:
                 errors.append(
-                    CompileError(path.name, f"source {key}", "", f"also defined in {source_owner[key]}")
+                    CompileError(
+                        path.name, f"source {key}", "", f"also defined in {source_owner[key]}"
+                    )
                 )
             elif not _SLUG.match(str(key)):
                 errors.append(CompileError(path.name, f"source {key}", "", "keys are slugs"))

@@ -14,8 +14,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, Literal
+from rdflib.namespace import PROV, XSD
 
 from .namespaces import AG, sparql_prefix_block
 
@@ -115,7 +115,7 @@ def validity_bounds(graph: Graph) -> Graph:
 
     A start given as a year or month counts from the end of that period (when the fact certainly
     holds); an end so given counts from its beginning. A fact with neither start nor announced date
-    counts from its earliest source's publication.
+    counts from its earliest source's publication (or retrieval, for an undated page).
     """
     out = Graph()
     facts = set(graph.subjects(AG.startDate, None)) | set(graph.subjects(AG.announcedDate, None))
@@ -127,10 +127,10 @@ def validity_bounds(graph: Graph) -> Graph:
             begin = _period_end(start)
         else:
             published = [
-                _period_end(p)
-                for src in graph.objects(fact, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
-                for p in graph.objects(src, AG.published)
-                if isinstance(p, Literal)
+                _period_end(date)
+                for src in graph.objects(fact, PROV.wasDerivedFrom)
+                for date in [graph.value(src, AG.published) or graph.value(src, AG.retrieved)]
+                if isinstance(date, Literal)
             ]
             begin = min(published) if published else None
         if begin is not None:

@@ -59,7 +59,9 @@ def evidence_index(store: Store, answer: Answer) -> dict[str, dict[str, Any]]:
     }
 
 
-def records(answer: Answer, evidence: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def records(
+    answer: Answer, evidence: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Rows as dicts of plain values, with ``sources`` expanded into ``evidence``."""
     out = []
     for row in answer.dicts():
@@ -80,7 +82,9 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return "; ".join(
-            f"{e.get('title') or e.get('source')} <{e.get('url', '')}>" if isinstance(e, dict) else str(e)
+            f"{e.get('title') or e.get('source')} <{e.get('url', '')}>"
+            if isinstance(e, dict)
+            else str(e)
             for e in value
         )
     if isinstance(value, str) and value.startswith("https://w3id.org/alliance-graph/"):

@@ -105,6 +105,7 @@ class OxigraphStore(Store):
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -189,7 +190,7 @@ class OxigraphStore(Store):
         return union.serialize(format=fmt, encoding="utf-8")
 
     def close(self) -> None:
-        with suppress(OSError):
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
 
@@ -253,8 +254,9 @@ class MemoryStore(Store):
 
     def graph_names(self) -> list[str]:
         return sorted(
-            str(g.identifier) for g in self.dataset.graphs() if isinstance(g.identifier, URIRef)
-            and len(g) > 0
+            str(g.identifier)
+            for g in self.dataset.graphs()
+            if isinstance(g.identifier, URIRef) and len(g) > 0
         )
 
     def __len__(self) -> int:

@@ -1,0 +1,63 @@
+"""Shared fixtures: projects built from fixture data or from the real data/, in temp folders.
+
+Every test that builds points ``ALLIANCE_GRAPH_HOME``/``ALLIANCE_GRAPH_VAR`` at a temp copy, so the
+suite never touches the developer's own ``var/`` store.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from alliance_graph.build import build_on_disk
+from alliance_graph.paths import ProjectPaths
+from alliance_graph.store import OxigraphStore, open_current
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+def make_project(tmp: Path, data_dir: Path) -> ProjectPaths:
+    """A project folder with the real ontology and queries and the given data files."""
+    shutil.copytree(ROOT / "ontology", tmp / "ontology")
+    shutil.copytree(ROOT / "queries", tmp / "queries")
+    shutil.copytree(data_dir, tmp / "data", ignore=shutil.ignore_patterns("*.md"))
+    return ProjectPaths(tmp)
+
+
+@pytest.fixture
+def fixture_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectPaths:
+    """A fresh, unbuilt project on the small fixture data; the env points the CLI at it."""
+    paths = make_project(tmp_path / "project", FIXTURES / "data")
+    monkeypatch.setenv("ALLIANCE_GRAPH_HOME", str(paths.home))
+    monkeypatch.delenv("ALLIANCE_GRAPH_VAR", raising=False)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    """The fixture data, built once per session and opened read-only."""
+    paths = make_project(tmp_path_factory.mktemp("fixture"), FIXTURES / "data")
+    build_on_disk(paths)
+    store = open_current(paths.var_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def real_paths(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
+    """The real data/, built once per session into a temp var folder."""
+    paths = make_project(tmp_path_factory.mktemp("real"), ROOT / "data")
+    build_on_disk(paths)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def real_store(real_paths: ProjectPaths) -> Iterator[OxigraphStore]:
+    store = open_current(real_paths.var_dir)
+    yield store
+    store.close()
