@@ -20,9 +20,7 @@ CLI = [sys.executable, "-m", "alliance_graph"]
 def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(home)}
     env.pop("ALLIANCE_GRAPH_VAR", None)
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
 @pytest.fixture
@@ -73,9 +71,7 @@ def test_named_question_in_every_format(built: Path) -> None:
 
 
 def test_sparql_text_and_file(built: Path, tmp_path: Path) -> None:
-    result = cli(
-        "query", "SELECT ?s WHERE { ?s ag:memberOf alliance:network }", "-f", "csv", home=built
-    )
+    result = cli("query", "SELECT ?s WHERE { ?s ag:memberOf alliance:network }", "-f", "csv", home=built)
     assert sorted(result.stdout.split()[1:]) == ["state:BRA", "state:CHN"]
     rq = tmp_path / "ask.rq"
     rq.write_text("ASK { state:RUS ag:cooperatesWith state:CHN }", encoding="utf-8")
@@ -108,9 +104,7 @@ def test_syntax_error(built: Path) -> None:
     assert "SPARQL syntax error" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("fmt", "marker"), [("nquads", "/graph/inferred>"), ("turtle", "@prefix ag:")]
-)
+@pytest.mark.parametrize(("fmt", "marker"), [("nquads", "/graph/inferred>"), ("turtle", "@prefix ag:")])
 def test_export(built: Path, tmp_path: Path, fmt: str, marker: str) -> None:
     out = tmp_path / f"export.{fmt}"
     result = cli("export", "--format", fmt, "--output", str(out), home=built)

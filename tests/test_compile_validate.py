@@ -90,9 +90,7 @@ def test_duplicate_record_ids_across_files(tmp_path: Path) -> None:
             f"    headquarteredIn: state:RUS\n    sources: [{name[0]}-s]\n",
             encoding="utf-8",
         )
-    compilation = compile_files(
-        Schema.load(ProjectPaths(ROOT)), [tmp_path / "a.yaml", tmp_path / "b.yaml"]
-    )
+    compilation = compile_files(Schema.load(ProjectPaths(ROOT)), [tmp_path / "a.yaml", tmp_path / "b.yaml"])
     assert [str(e) for e in compilation.errors] == ["b.yaml: inst:same: id: also defined in a.yaml"]
 
 

@@ -103,9 +103,7 @@ def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
         mappings += parse_turtle(paths.mappings_file)
     graphs[GRAPH_MAPPINGS] = mappings
     done = _timed(timings, "infer", progress)
-    graphs[GRAPH_INFERRED] = infer(
-        [graphs[GRAPH_ONTOLOGY], states, *(c.graph for c in compilation.files)]
-    )
+    graphs[GRAPH_INFERRED] = infer([graphs[GRAPH_ONTOLOGY], states, *(c.graph for c in compilation.files)])
     done()
     progress(f"inferred {len(graphs[GRAPH_INFERRED])} triples")
     graphs[GRAPH_META] = _build_metadata(schema, graphs)
@@ -154,9 +152,7 @@ def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Pat
     return target, prepared
 
 
-def build_in_memory(
-    paths: ProjectPaths, progress: Progress = _quiet
-) -> tuple[MemoryStore, Prepared]:
+def build_in_memory(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[MemoryStore, Prepared]:
     """Build into rdflib's memory store (the ``memory`` backend, and small tests)."""
     prepared = prepare(paths, progress)
     store = MemoryStore()

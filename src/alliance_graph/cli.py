@@ -150,6 +150,7 @@ def query(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
     limit: Annotated[int, typer.Option(help="Rows per page of a named question.")] = 100,
     offset: Annotated[int, typer.Option(help="Rows to skip of a named question.")] = 0,
+    columns: Annotated[str | None, typer.Option(help="Comma-separated columns to show.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Ask a named question (``--param value`` for its parameters) or run SPARQL."""
@@ -165,19 +166,13 @@ def query(
     graph = _open(store)
     try:
         if named is not None:
-            page = run(
-                graph, named, _parse_extra(list(ctx.args), named), limit=limit, offset=offset
-            )
+            page = run(graph, named, _parse_extra(list(ctx.args), named), limit=limit, offset=offset)
             answer = page.answer
             if page.has_more:
                 typer.echo(f"more rows: add --offset {offset + limit}", err=True)
         else:
             path = Path(what)
-            text = (
-                path.read_text(encoding="utf-8")
-                if what.endswith(".rq") and path.is_file()
-                else what
-            )
+            text = path.read_text(encoding="utf-8") if what.endswith(".rq") and path.is_file() else what
             answer = graph.query(text)
     except ParameterError as exc:
         fail(str(exc), 2)
@@ -192,11 +187,16 @@ def query(
             answer.graph.bind(prefix, iri, override=True)
         typer.echo(answer.graph.serialize(format="turtle"))
         return
-    evidence = evidence_index(graph, answer)
     has_evidence = "sources" in answer.variables
-    _emit(
-        records(answer, evidence if has_evidence else None), columns_of(answer, has_evidence), fmt
-    )
+    shown = columns_of(answer, has_evidence)
+    if columns:
+        wanted = [c.strip() for c in columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in shown]
+        if unknown:
+            fail(f"no column {unknown[0]!r}; the answer has: {', '.join(shown)}", 2)
+        shown = wanted
+    evidence = evidence_index(graph, answer) if has_evidence else None
+    _emit(records(answer, evidence), shown, fmt)
 
 
 @app.command()

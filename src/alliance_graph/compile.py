@@ -81,9 +81,7 @@ class Compilation:
     def record_locations(self) -> dict[URIRef, tuple[str, str]]:
         """IRI of a record or source → (file name, record id), to name them in reports."""
         return {
-            iri: (compiled.path.name, rid)
-            for compiled in self.files
-            for iri, rid in compiled.records.items()
+            iri: (compiled.path.name, rid) for compiled in self.files for iri, rid in compiled.records.items()
         }
 
 
@@ -179,9 +177,7 @@ class _FileCompiler:
             for unknown in sorted(src.keys() - SOURCE_KEYS):
                 self.error(rid, unknown, f"unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})")
             if "published" not in src and "retrieved" not in src:
-                self.error(
-                    rid, "published", "give published, or retrieved where the page has no date"
-                )
+                self.error(rid, "published", "give published, or retrieved where the page has no date")
             graph.add((iri, RDF.type, AG.Source))
             if "url" in src:
                 graph.add((iri, AG.url, Literal(str(src["url"]), datatype=XSD.anyURI)))
@@ -291,9 +287,7 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
             errors.append(CompileError(path.name, "(file)", "", f"not valid YAML: {problem}"))
         elif not isinstance(content, dict) or not content.keys() <= {"sources", "records"}:
             errors.append(
-                CompileError(
-                    path.name, "(file)", "", "top level must have only sources and records"
-                )
+                CompileError(path.name, "(file)", "", "top level must have only sources and records")
             )
         else:
             loaded.append((path, content))
@@ -303,9 +297,7 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
         for key in content.get("sources") or {}:
             if str(key) in source_owner:
                 errors.append(
-                    CompileError(
-                        path.name, f"source {key}", "", f"also defined in {source_owner[key]}"
-                    )
+                    CompileError(path.name, f"source {key}", "", f"also defined in {source_owner[key]}")
                 )
             elif not _SLUG.match(str(key)):
                 errors.append(CompileError(path.name, f"source {key}", "", "keys are slugs"))

@@ -49,6 +49,28 @@ RULES: dict[str, str] = {
         CONSTRUCT { ?a ag:cooperatesWith ?b } WHERE {
           ?fact a ag:Cooperation ; ag:concerns ?a , ?b . FILTER(?a != ?b)
         }""",
+    "labels of memberships": """
+        CONSTRUCT { ?m rdfs:label ?label } WHERE {
+          ?m a ag:Membership ; org:member ?member ; org:organization ?group ; ag:role ?role .
+          FILTER NOT EXISTS { ?m rdfs:label ?any }
+          ?member rdfs:label ?memberLabel . ?group rdfs:label ?groupLabel . ?role rdfs:label ?roleLabel .
+          BIND (STRLANG(CONCAT(STR(?memberLabel), " in ", STR(?groupLabel), " (", STR(?roleLabel), ")"), "en")
+                AS ?label)
+        }""",
+    "labels of ranking entries": """
+        CONSTRUCT { ?e rdfs:label ?label } WHERE {
+          ?e a ag:RankingEntry ; ag:rankedState ?state ; ag:inIndex ?index ; ag:rank ?rank .
+          FILTER NOT EXISTS { ?e rdfs:label ?any }
+          ?state rdfs:label ?stateLabel . ?index rdfs:label ?indexLabel .
+          BIND (STRLANG(CONCAT(STR(?stateLabel), ": rank ", STR(?rank), " in ", STR(?indexLabel)), "en")
+                AS ?label)
+        }""",
+    "labels of claims": """
+        CONSTRUCT { ?c rdfs:label ?label } WHERE {
+          ?c a ag:Claim ; ag:statement ?statement .
+          FILTER NOT EXISTS { ?c rdfs:label ?any }
+          BIND (STRLANG(STR(?statement), "en") AS ?label)
+        }""",
     "transitive broader": """
         CONSTRUCT { ?narrow skos:broaderTransitive ?broad } WHERE {
           ?narrow skos:broader+ ?broad .

@@ -53,9 +53,7 @@ class Schema:
 
     @cached_property
     def classes(self) -> frozenset[URIRef]:
-        return frozenset(
-            c for c in self.ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
-        )
+        return frozenset(c for c in self.ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
 
     @cached_property
     def properties(self) -> dict[URIRef, PropertyInfo]:

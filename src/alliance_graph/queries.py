@@ -101,9 +101,7 @@ def _parse_parameter(query: str, name: str, spec: Any) -> Parameter:
     if not _VAR.match(name):
         raise QueryDefinitionError(f"{query}: parameter name {name!r} must be a SPARQL-safe word")
     if not isinstance(spec, dict) or spec.get("type") not in PARAM_TYPES:
-        raise QueryDefinitionError(
-            f"{query}: parameter {name!r} needs a type of {sorted(PARAM_TYPES)}"
-        )
+        raise QueryDefinitionError(f"{query}: parameter {name!r} needs a type of {sorted(PARAM_TYPES)}")
     return Parameter(
         name=name,
         type=spec["type"],
@@ -144,9 +142,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         _parse_parameter(name, pname, spec) for pname, spec in (header.get("params") or {}).items()
     )
     if params and BINDINGS_MARK not in body:
-        raise QueryDefinitionError(
-            f"{path.name}: a query with parameters needs a '{BINDINGS_MARK}' line"
-        )
+        raise QueryDefinitionError(f"{path.name}: a query with parameters needs a '{BINDINGS_MARK}' line")
     return NamedQuery(
         name=name,
         title=str(header["title"]),

@@ -66,9 +66,7 @@ def check_consistency(paths: ProjectPaths, progress: Progress) -> list[str]:
     base = [schema.combined()]
     progress("reasoning with HermiT ...")
     try:
-        unsatisfiable = _run_hermit(
-            reasoner_view([*base, states, *(c.graph for c in compilation.files)])
-        )
+        unsatisfiable = _run_hermit(reasoner_view([*base, states, *(c.graph for c in compilation.files)]))
     except ReasoningError:
         culprits = []
         for compiled in compilation.files:
@@ -81,6 +79,4 @@ def check_consistency(paths: ProjectPaths, progress: Progress) -> list[str]:
     if unsatisfiable:
         raise ReasoningError(f"unsatisfiable classes: {', '.join(unsatisfiable)}")
     files = len(compilation.files)
-    return [
-        f"consistent: ontology {schema.version}, {files} data file(s); no unsatisfiable classes"
-    ]
+    return [f"consistent: ontology {schema.version}, {files} data file(s); no unsatisfiable classes"]

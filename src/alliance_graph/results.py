@@ -53,24 +53,17 @@ def evidence_index(store: Store, answer: Answer) -> dict[str, dict[str, Any]]:
         return {}
     terms = " ".join(URIRef(iri).n3() for iri in iris)
     found = store.query(EVIDENCE_QUERY % terms)
-    return {
-        str(row["source"]): {key: plain(value) for key, value in row.items()}
-        for row in found.dicts()
-    }
+    return {str(row["source"]): {key: plain(value) for key, value in row.items()} for row in found.dicts()}
 
 
-def records(
-    answer: Answer, evidence: dict[str, dict[str, Any]] | None = None
-) -> list[dict[str, Any]]:
+def records(answer: Answer, evidence: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Rows as dicts of plain values, with ``sources`` expanded into ``evidence``."""
     out = []
     for row in answer.dicts():
         item: dict[str, Any] = {}
         for key, value in row.items():
             if key == "sources" and evidence is not None:
-                item["evidence"] = [
-                    evidence.get(iri, {"source": iri}) for iri in str(value or "").split()
-                ]
+                item["evidence"] = [evidence.get(iri, {"source": iri}) for iri in str(value or "").split()]
             else:
                 item[key] = plain(value)
         out.append(item)
@@ -82,9 +75,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return "; ".join(
-            f"{e.get('title') or e.get('source')} <{e.get('url', '')}>"
-            if isinstance(e, dict)
-            else str(e)
+            f"{e.get('title') or e.get('source')} <{e.get('url', '')}>" if isinstance(e, dict) else str(e)
             for e in value
         )
     if isinstance(value, str) and value.startswith("https://w3id.org/alliance-graph/"):

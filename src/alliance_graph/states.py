@@ -32,17 +32,13 @@ def states_graph() -> Graph:
     """One ``ag:State`` per ISO 3166-1 entry with its codes and names, sourced to pycountry."""
     graph = Graph()
     graph.add((ISO_SOURCE, RDF.type, AG.Source))
-    graph.add(
-        (ISO_SOURCE, AG.url, Literal("https://pypi.org/project/pycountry/", datatype=XSD.anyURI))
-    )
+    graph.add((ISO_SOURCE, AG.url, Literal("https://pypi.org/project/pycountry/", datatype=XSD.anyURI)))
     title = f"pycountry {version('pycountry')}: ISO 3166-1 country definitions"
     graph.add((ISO_SOURCE, DCTERMS.title, Literal(title)))
     graph.add((ISO_SOURCE, RDFS.label, Literal(title, lang="en")))
     graph.add((ISO_SOURCE, AG.publisher, Literal("pycountry (from the Debian iso-codes project)")))
     graph.add((ISO_SOURCE, AG.published, _pycountry_release()))
-    quote = (
-        "ISO country, subdivision, language, currency and script definitions and their translations"
-    )
+    quote = "ISO country, subdivision, language, currency and script definitions and their translations"
     graph.add((ISO_SOURCE, AG.quote, Literal(quote)))
     for country in pycountry.countries:
         iri = state_iri(country.alpha_3)

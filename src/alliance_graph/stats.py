@@ -86,17 +86,14 @@ def collect(store: Store) -> dict[str, Any]:
     for row in store.query(CLASS_COUNTS % " ".join(COUNTED_CLASSES)).dicts():
         counts[_short(str(row["class"]))] = int(plain(row["n"]))
     disagreements = [
-        (_short(str(r["fact"])), _short(str(r["other"])))
-        for r in store.query(DISAGREEMENTS).dicts()
+        (_short(str(r["fact"])), _short(str(r["other"]))) for r in store.query(DISAGREEMENTS).dicts()
     ]
     newest = store.query(NEWEST_SOURCE).dicts()
     single = store.query(SINGLE_SOURCE_FACTS).dicts()
     return {
         "counts": counts,
         "cooperation_links": int(
-            plain(
-                store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ag:cooperatesWith ?b }").rows[0][0]
-            )
+            plain(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ag:cooperatesWith ?b }").rows[0][0])
         ),
         "triples": len(store),
         "facts_per_source": [
@@ -135,13 +132,10 @@ def render(stats: dict[str, Any], top: int = 10) -> str:
     lines.append(f"  facts resting on a single source: {stats['single_source_facts']}")
     lines.append(f"  facts per source (top {top}):")
     lines += [
-        f"    {r['facts']:>4}  {r.get('title') or r['source']}"
-        for r in stats["facts_per_source"][:top]
+        f"    {r['facts']:>4}  {r.get('title') or r['source']}" for r in stats["facts_per_source"][:top]
     ]
     lines.append(f"  sources per publisher (top {top}):")
-    lines += [
-        f"    {r['sources']:>4}  {r['publisher']}" for r in stats["sources_per_publisher"][:top]
-    ]
+    lines += [f"    {r['sources']:>4}  {r['publisher']}" for r in stats["sources_per_publisher"][:top]]
     lines.append(f"  facts whose sources disagree: {len(stats['disagreements'])}")
     lines += [f"    {d['fact']}  <>  {d['other']}" for d in stats["disagreements"]]
     return "\n".join(lines)
