@@ -291,13 +291,15 @@ class StoreLocation:
         return None
 
     def activate(self, build_dir: Path) -> None:
-        """Point ``current`` at ``build_dir`` atomically, then remove older builds."""
+        """Point ``current`` at ``build_dir`` atomically, then remove builds older than the
+        previous one (kept so that a server still reading it is not pulled from under)."""
+        previous = self.current_dir()
         link = self.current.with_name(self.current.name + ".swap")
         with suppress(FileNotFoundError):
             link.unlink()
         link.symlink_to(build_dir.resolve())
         os.replace(link, self.current)
-        self.prune(keep={build_dir.resolve()})
+        self.prune(keep={build_dir.resolve(), *([previous] if previous else [])})
 
     def prune(self, keep: set[Path]) -> None:
         for old in self.iter_builds():

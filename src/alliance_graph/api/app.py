@@ -1,0 +1,36 @@
+"""The FastAPI application factory: settings in, routers wired, nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from . import linked, named, sparql, ui
+from .config import Settings
+from .state import ServiceState
+
+DESCRIPTION = """\
+A sourced knowledge graph of the international politics of AI.
+
+* **/sparql** — the SPARQL 1.1 Protocol (query; update with a bearer token). Every project prefix
+  (`ag: state: alliance: inst: tech: src: …`) is predeclared.
+* **/queries** — named analyst questions, each an operation below with typed parameters; every
+  row carries its evidence.
+* **/id/…** — every entity dereferences: HTML for browsers, Turtle / JSON-LD / N-Triples by Accept.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    state = ServiceState.create(settings or Settings())
+    app = FastAPI(title="AI Alliance Graph", version=__version__, description=DESCRIPTION)
+    app.state.service = state
+    app.include_router(ui.router(state))
+    app.include_router(sparql.router(state))
+    app.include_router(named.router(state))
+    app.include_router(linked.router(state))
+    static = Path(__file__).resolve().parent.parent / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    return app
