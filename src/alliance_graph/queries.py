@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,6 +243,23 @@ class QueryPage:
     sparql: str
 
 
+def paged_text(
+    store: Store | None, query: NamedQuery, values: Mapping[str, Any], limit: int, offset: int
+) -> tuple[str, str]:
+    """The bound query with LIMIT/OFFSET appended (one extra row tells whether more follow),
+    and the bound query alone. Named queries end without a LIMIT of their own."""
+    if limit < 1 or offset < 0:
+        raise ParameterError("limit" if limit < 1 else "offset", "must be positive")
+    text, _bound = bind(query, values, store)
+    return f"{text}LIMIT {limit + 1}\nOFFSET {offset}\n", text
+
+
+def page_of(answer: Answer, limit: int, offset: int, text: str) -> QueryPage:
+    has_more = len(answer.rows) > limit
+    answer.rows = answer.rows[:limit]
+    return QueryPage(answer, limit, offset, has_more, text)
+
+
 def run(
     store: Store,
     query: NamedQuery,
@@ -251,14 +268,7 @@ def run(
     limit: int = 100,
     offset: int = 0,
     deadline: float | None = None,
-    runner: Callable[..., Answer] | None = None,
 ) -> QueryPage:
-    """Bind, page (LIMIT/OFFSET appended; named queries end without their own) and run."""
-    if limit < 1 or offset < 0:
-        raise ParameterError("limit" if limit < 1 else "offset", "must be positive")
-    text, _bound = bind(query, values, store)
-    paged = f"{text}LIMIT {limit + 1}\nOFFSET {offset}\n"
-    answer = (runner or store.query)(paged, deadline=deadline)
-    has_more = len(answer.rows) > limit
-    answer.rows = answer.rows[:limit]
-    return QueryPage(answer, limit, offset, has_more, text)
+    """Bind, page and run a named question on ``store``."""
+    paged, text = paged_text(store, query, values, limit, offset)
+    return page_of(store.query(paged, deadline=deadline), limit, offset, text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -25,7 +27,14 @@ A sourced knowledge graph of the international politics of AI.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     state = ServiceState.create(settings or Settings())
-    app = FastAPI(title="AI Alliance Graph", version=__version__, description=DESCRIPTION)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.workers.close()
+        state.holder.close()
+
+    app = FastAPI(title="AI Alliance Graph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.service = state
     app.include_router(ui.router(state))
     app.include_router(sparql.router(state))

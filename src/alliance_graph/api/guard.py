@@ -9,7 +9,7 @@ keyword's own argument, so ``"SERVICE"`` in a literal is not mistaken for the ke
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 _TOKENS = re.compile(
     r"""(?P<comment>\#[^\n]*)
@@ -26,15 +26,19 @@ class RemoteAccessRefused(PermissionError):
     """The query or update names a remote address the operator did not allow."""
 
 
+def tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of every SPARQL token that is not a comment or a string."""
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in {"comment", "string"}:
+            yield kind, match.group(), match.start()
+
+
 def remote_targets(text: str) -> list[tuple[str, str]]:
     """(keyword, target) for every SERVICE/LOAD; target is the IRI or ``?var``/``(unknown)``."""
     found: list[tuple[str, str]] = []
     pending: str | None = None
-    for match in _TOKENS.finditer(text):
-        kind = match.lastgroup
-        value = match.group()
-        if kind in {"comment", "string"}:
-            continue
+    for kind, value, _offset in tokens(text):
         if pending is not None:
             if kind == "word" and value.upper() in {"SILENT"}:
                 continue

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..queries import NamedQuery, ParameterError, run
+from ..queries import NamedQuery, ParameterError, page_of, paged_text
 from ..results import columns_of, evidence_index, records, to_csv
 from ..store import QuerySyntaxError, QueryTimeout, StoreError
 from .errors import problem
@@ -123,9 +123,10 @@ def router(state: ServiceState) -> APIRouter:
                     request.headers.get("accept"), ["application/json", "text/csv"], raw.get("format")
                 )
                 store = state.store()
-                page = await state.run(
-                    lambda deadline: run(store, query, values, limit=limit, offset=offset, deadline=deadline)
+                paged, text = await state.run(
+                    lambda _deadline: paged_text(store, query, values, limit, offset)
                 )
+                page = page_of(await state.query(paged), limit, offset, text)
             except ParameterError as exc:
                 return _unprocessable(exc.param, str(exc))
             except NotAcceptable as exc:

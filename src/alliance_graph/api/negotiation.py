@@ -85,10 +85,15 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(media, q) for media, q, _s, _i in ranges]
 
 
-def choose(accept: str | None, offered: Sequence[str], fmt: str | None = None, graph: bool = False) -> str:
-    """The media type to answer with; raise ``NotAcceptable`` when there is none."""
-    if fmt:
-        key = fmt.strip().lower()
+def choose(
+    accept: str | None, offered: Sequence[str], fmt: str | Sequence[str] | None = None, graph: bool = False
+) -> str:
+    """The media type to answer with; raise ``NotAcceptable`` when there is none.
+
+    ``fmt`` (one format name or several, first wins) takes precedence over the Accept header.
+    """
+    for name in [fmt] if isinstance(fmt, str) else fmt or []:
+        key = name.strip().lower()
         media = (GRAPH_ALIASES.get(key) if graph else None) or FORMAT_ALIASES.get(key) or key
         if media in offered:
             return media

@@ -23,6 +23,7 @@ from .guard import RemoteAccessRefused, check_remote
 from .negotiation import GRAPH_TYPES, SELECT_TYPES, NotAcceptable, choose
 from .serialize import serialize_graph, serialize_results
 from .state import ServiceState
+from .update_dataset import DatasetConflict, add_using
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -32,7 +33,6 @@ UPDATE_TYPE = "application/sparql-update"
 _FORM_WORDS = re.compile(
     r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b|#[^\n]*|<[^>]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", re.I
 )
-_USING = re.compile(r"\b(USING|WITH)\b", re.I)
 
 
 class ProtocolError(Exception):
@@ -93,6 +93,14 @@ def _one(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _format(params: dict[str, list[str]]) -> list[str]:
+    """The formats named by ``format=``/``output=``, in order: SPARQLWrapper sends both, sometimes
+    several times and comma-separated; the first one the service can produce wins."""
+    return [
+        part.strip() for v in params.get("format", []) + params.get("output", []) for part in v.split(",")
+    ]
+
+
 def _params_from_form(text: str) -> dict[str, list[str]]:
     try:
         return parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
@@ -139,7 +147,7 @@ def router(state: ServiceState) -> APIRouter:
         text: str,
         default_graphs: list[str],
         named_graphs: list[str],
-        fmt: str | None,
+        fmt: list[str],
     ) -> Response:
         check_remote(text, state.settings.remote_allow)
         form = query_form(text)
@@ -147,18 +155,12 @@ def router(state: ServiceState) -> APIRouter:
         media = choose(
             request.headers.get("accept"), GRAPH_TYPES if graph_result else SELECT_TYPES, fmt, graph_result
         )
-        store = state.store()
-
-        def work(deadline: float):
-            return store.query(
-                text,
-                default_graphs=default_graphs or None,
-                named_graphs=named_graphs or None,
-                max_rows=state.settings.max_rows,
-                deadline=deadline,
-            )
-
-        answer = await state.run(work)
+        answer = await state.query(
+            text,
+            default_graphs=default_graphs or None,
+            named_graphs=named_graphs or None,
+            max_rows=state.settings.max_rows,
+        )
         headers = {"Vary": "Accept"}
         if answer.kind == "CONSTRUCT":
             if media not in GRAPH_TYPES:
@@ -186,14 +188,14 @@ def router(state: ServiceState) -> APIRouter:
             raise ProtocolError(403, "SPARQL Update is disabled on this service (no token configured)")
         if scheme.lower() != "bearer" or given.strip() != token:
             raise ProtocolError(403, "the bearer token is not valid for SPARQL Update")
-        using = params.get("using-graph-uri", []) + params.get("using-named-graph-uri", [])
-        if using:
-            if _USING.search(text):
-                raise ProtocolError(400, "using-graph-uri/using-named-graph-uri conflict with USING or WITH")
-            raise ProtocolError(400, "using-graph-uri/using-named-graph-uri are not supported: write USING")
+        try:
+            text = add_using(text, params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
+        except DatasetConflict as exc:
+            raise ProtocolError(400, str(exc)) from None
         check_remote(text, state.settings.remote_allow)
         store = state.store()
         await state.run(lambda _deadline: store.update(text))
+        state.holder.generation += 1
         return Response(status_code=204)
 
     async def dispatch(
@@ -203,7 +205,7 @@ def router(state: ServiceState) -> APIRouter:
         body_update: str | None = None,
     ) -> Response:
         try:
-            fmt = _one(params.get("format", []), "format") or _one(params.get("output", []), "output")
+            fmt = _format(params)
             if body_update is not None or "update" in params:
                 text = body_update if body_update is not None else _one(params["update"], "update")
                 if "query" in params:
@@ -264,7 +266,7 @@ def router(state: ServiceState) -> APIRouter:
             if "text/html" in accept and "turtle" not in accept:
                 return RedirectResponse("/#editor", status_code=303)
             try:
-                media = choose(accept, GRAPH_TYPES, params.get("format", [None])[0], True)
+                media = choose(accept, GRAPH_TYPES, _format(params), True)
             except NotAcceptable as exc:
                 return problem(406, str(exc), plain=True)
             graph = service_description(state, str(request.url).split("?")[0])

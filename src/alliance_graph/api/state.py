@@ -1,8 +1,9 @@
 """What every router shares: settings, the store holder, the catalogue, and query execution.
 
-Queries run in worker threads with a deadline: the store checks it between rows, and the request
-stops waiting at the same moment, so a slow query answers 503 with a message rather than a
-truncated 200. A limiter bounds how many queries run at once.
+Queries run in worker processes (killed when they overrun, see ``workers``); short bounded work on
+the service's own store handle (updates, parameter checks, evidence look-ups) runs in threads,
+with a limiter on how many at once. Either way a slow request answers 503 with a message, never a
+truncated 200.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import TypeVar
 import anyio
 
 from ..queries import NamedQuery, load_catalogue
-from ..store import OxigraphStore, QueryTimeout
+from ..store import Answer, OxigraphStore, QueryTimeout
 from .config import Settings
 from .holder import StoreHolder
+from .workers import QueryWorkers
 
 T = TypeVar("T")
 
@@ -29,6 +31,7 @@ class ServiceState:
     holder: StoreHolder
     catalogue: dict[str, NamedQuery]
     limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(4))
+    workers: QueryWorkers = field(default_factory=QueryWorkers)
 
     @classmethod
     def create(cls, settings: Settings) -> ServiceState:
@@ -40,6 +43,27 @@ class ServiceState:
     def deadline(self) -> float:
         return time.monotonic() + self.settings.query_timeout
 
+    async def query(
+        self,
+        text: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        max_rows: int | None = None,
+    ) -> Answer:
+        """Run a query in a worker process that is killed if it overruns the time limit."""
+        store = self.store()
+        assert store.path is not None
+        return await self.workers.query(
+            store.path,
+            self.holder.generation,
+            text,
+            self.settings.query_timeout,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            max_rows=max_rows,
+        )
+
     async def run(self, work: Callable[[float], T]) -> T:
         """Run ``work(deadline)`` in a worker thread; raise ``QueryTimeout`` past the deadline."""
         deadline = self.deadline()
@@ -50,5 +74,5 @@ class ServiceState:
             )
         except TimeoutError:
             raise QueryTimeout(
-                f"the query ran past the {self.settings.query_timeout:g} s limit and was stopped"
+                f"the query ran past the {self.settings.query_timeout:g} s time limit and was stopped"
             ) from None
