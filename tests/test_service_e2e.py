@@ -577,3 +577,25 @@ def test_ontology_and_health(real_server: Server) -> None:
 def test_home_page(real_server: Server) -> None:
     page = httpx.get(f"{real_server.url}/")
     assert page.status_code == 200 and "bloc-members-cooperating-with" in page.text
+
+
+# --- the Python client ------------------------------------------------------------------------
+
+
+def test_python_client(real_server: Server) -> None:
+    from alliance_graph.client import Client, ClientError
+
+    graph = Client(real_server.url)
+    rows = graph.ask_question("bloc-members-cooperating-with", as_of="2025-01-31", limit=3)
+    assert len(rows) > 3  # pages were followed
+    assert {"Russian Federation", "Brazil"} <= {r["stateLabel"] for r in rows}
+    assert graph.sparql("ASK { state:RUS ag:memberOf alliance:brics }") is True
+    members = graph.sparql("SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ag:memberOf ?g } GROUP BY ?s")
+    assert isinstance(members, list) and all(isinstance(r["n"], int) for r in members)
+    frame = graph.dataframe("index-ranking")
+    assert list(frame["rank"][:3]) == [1, 2, 3]
+    with pytest.raises(ClientError, match="parameter 'bloc'") as caught:
+        graph.ask_question("bloc-members-cooperating-with", bloc="state:CHN")
+    assert caught.value.status == 422
+    with pytest.raises(ClientError, match="syntax"):
+        graph.sparql("SELECT ?s WHERE { ?s")

@@ -40,6 +40,11 @@ RULES: dict[str, str] = {
           { ?inst org:subOrganizationOf+ ?parent . ?parent ag:headquarteredIn ?state .
             FILTER NOT EXISTS { ?inst ag:headquarteredIn ?own } }
         }""",
+    "state of a membership": """
+        CONSTRUCT { ?m ag:memberState ?state } WHERE {
+          ?m a ag:Membership ; org:member ?member .
+          { ?member a ag:State . BIND(?member AS ?state) } UNION { ?member ag:ofState ?state }
+        }""",
     "states a cooperation concerns": """
         CONSTRUCT { ?fact ag:concerns ?state } WHERE {
           ?fact a ag:Cooperation ; ag:participant ?actor .
@@ -93,24 +98,30 @@ def _from_oxigraph(triples: Iterable[ox.Triple]) -> Graph:
     return graph
 
 
-def apply_rules(graphs: Iterable[Graph], max_rounds: int = 10) -> Graph:
-    """Run every rule until nothing new is derived; return only the new triples."""
-    store = _to_oxigraph(graphs)
+def derive(store: ox.Store, max_rounds: int = 10) -> set[ox.Triple]:
+    """Run every rule on ``store`` (default graph) until nothing new is derived.
+
+    The derived triples are added to the store as they are found (later rules build on earlier
+    ones) and returned, so the caller can put them in a graph of their own.
+    """
     prefixes = sparql_prefix_block()
     derived: set[ox.Triple] = set()
     for _round in range(max_rounds):
         new: set[ox.Triple] = set()
         for query in RULES.values():
             for triple in store.query(prefixes + query):  # type: ignore[union-attr]
-                quad = ox.Quad(triple.subject, triple.predicate, triple.object)
-                if quad not in store:
+                if ox.Quad(triple.subject, triple.predicate, triple.object) not in store:
                     new.add(triple)
         if not new:
             break
-        for triple in new:
-            store.add(ox.Quad(triple.subject, triple.predicate, triple.object))
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in new)
         derived |= new
-    return _from_oxigraph(derived)
+    return derived
+
+
+def apply_rules(graphs: Iterable[Graph]) -> Graph:
+    """The triples the rules derive from ``graphs`` (only the new ones)."""
+    return _from_oxigraph(derive(_to_oxigraph(graphs)))
 
 
 def _period_end(value: Literal) -> dt.date:

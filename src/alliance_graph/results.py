@@ -63,7 +63,8 @@ def records(answer: Answer, evidence: dict[str, dict[str, Any]] | None = None) -
         item: dict[str, Any] = {}
         for key, value in row.items():
             if key == "sources" and evidence is not None:
-                item["evidence"] = [evidence.get(iri, {"source": iri}) for iri in str(value or "").split()]
+                iris = dict.fromkeys(str(value or "").split())  # distinct, in order
+                item["evidence"] = [evidence.get(iri, {"source": iri}) for iri in iris]
             else:
                 item[key] = plain(value)
         out.append(item)

@@ -101,7 +101,8 @@ def choose(
     for media, q in parse_accept(accept):
         if q <= 0:
             continue
-        media = equivalent.get(media, media)
+        if media not in offered:
+            media = equivalent.get(media, media)
         if media == "*/*":
             return offered[0]
         if media.endswith("/*"):

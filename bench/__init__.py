@@ -1,0 +1,1 @@
+"""Benchmarks of AI Alliance Graph (``make bench``); not part of ``make test``."""

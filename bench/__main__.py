@@ -1,0 +1,145 @@
+"""``make bench``: build time, peak memory and named-question latency per scale, side by side.
+
+Scales come from ``BENCH_SCALES`` (default ``10000,100000,1000000``); the curated graph of data/ is
+measured too. Results print as a table and go to ``bench/results/<date>.json``. Absolute times
+vary on shared machines; compare rows of one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from alliance_graph.build import build_on_disk
+from alliance_graph.paths import ProjectPaths
+from alliance_graph.queries import load_catalogue, paged_text
+from alliance_graph.store import OxigraphStore, open_current
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = "2025-06-01"
+#: Parameters that exist in the synthetic graph where a question's default names a real entity.
+SYNTHETIC_PARAMS: dict[str, dict[str, str]] = {
+    "facts-about": {"subject": "inst:syn-0"},
+    "members-outside": {"grouping": "alliance:syn-1"},
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def time_queries(store: OxigraphStore, synthetic: bool, runs: int) -> dict[str, dict[str, float]]:
+    catalogue = load_catalogue(ROOT / "queries")
+    out: dict[str, dict[str, float]] = {}
+    for name, query in catalogue.items():
+        params: dict[str, Any] = {
+            p.name: AS_OF for p in query.parameters if p.type == "date" and p.name != "from"
+        }
+        if synthetic:
+            params.update(SYNTHETIC_PARAMS.get(name, {}))
+        text, _ = paged_text(store, query, params, 100, 0)
+        times = []
+        rows = 0
+        for _ in range(runs):
+            started = time.perf_counter()
+            rows = len(store.query(text).rows)
+            times.append((time.perf_counter() - started) * 1000)
+        out[name] = {"median_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "rows": rows}
+    return out
+
+
+def bench_synthetic(scale: int, runs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "store"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.build_one", str(scale), str(directory)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        build = json.loads(child.stdout)
+        build["peak_rss_mb"] = max(peak, before) / 1024
+        store = OxigraphStore(directory, read_only=True)
+        queries = time_queries(store, True, runs)
+        store.close()
+    return {"scale": scale, "build": build, "queries": queries}
+
+
+def bench_curated(runs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["ALLIANCE_GRAPH_VAR"] = tmp
+        paths = ProjectPaths(ROOT)
+        started = time.perf_counter()
+        _path, prepared = build_on_disk(paths)
+        build = {
+            "build_s": time.perf_counter() - started,
+            **{f"{k}_s": v for k, v in prepared.timings.items()},
+        }
+        store = open_current(Path(tmp))
+        build["triples"] = len(store)
+        queries = time_queries(store, False, runs)
+        store.close()
+        del os.environ["ALLIANCE_GRAPH_VAR"]
+    return {"scale": "curated", "build": build, "queries": queries}
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    names = sorted(results[0]["queries"])
+    header = ["question"] + [f"{r['scale']} ({r['build']['triples']:,} t)" for r in results]
+    lines = [" | ".join(header), " | ".join("---" for _ in header)]
+    lines.append(" | ".join(["build (s)"] + [f"{r['build']['build_s']:.2f}" for r in results]))
+    lines.append(
+        " | ".join(
+            ["peak memory (MB)"] + [f"{r['build'].get('peak_rss_mb', float('nan')):.0f}" for r in results]
+        )
+    )
+    for name in names:
+        cells = [
+            f"{r['queries'][name]['median_ms']:.1f} / {r['queries'][name]['p95_ms']:.1f}" for r in results
+        ]
+        lines.append(" | ".join([name + " (median / p95 ms)", *cells]))
+    base = results[0]["queries"]
+    last = results[-1]["queries"]
+    ratios = [last[n]["median_ms"] / max(base[n]["median_ms"], 0.001) for n in names]
+    lines.append(f"\nslowest growth {results[0]['scale']} → {results[-1]['scale']}: {max(ratios):.0f}×")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    scales = [int(s) for s in os.environ.get("BENCH_SCALES", "10000,100000,1000000").split(",") if s]
+    runs = int(os.environ.get("BENCH_RUNS", "15"))
+    results = [bench_curated(runs)]
+    for scale in scales:
+        print(f"building and querying {scale:,} synthetic triples ...", file=sys.stderr)
+        results.append(bench_synthetic(scale, runs if scale < 1_000_000 else max(3, runs // 3)))
+    report = table(results)
+    print(report)
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    meta = {
+        "date": stamp,
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    (out / f"{stamp}.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    print(f"\nwritten bench/results/{stamp}.json", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
