@@ -36,7 +36,7 @@ SYNTHETIC_PARAMS: dict[str, dict[str, str]] = {
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def time_queries(store: OxigraphStore, synthetic: bool, runs: int) -> dict[str, dict[str, float]]:
@@ -115,7 +115,7 @@ def table(results: list[dict[str, Any]]) -> str:
     base = results[0]["queries"]
     last = results[-1]["queries"]
     ratios = [last[n]["median_ms"] / max(base[n]["median_ms"], 0.001) for n in names]
-    lines.append(f"\nslowest growth {results[0]['scale']} → {results[-1]['scale']}: {max(ratios):.0f}×")
+    lines.append(f"\nslowest growth {results[0]['scale']} → {results[-1]['scale']}: {max(ratios):.0f}x")
     return "\n".join(lines)
 
 

@@ -94,7 +94,8 @@ def triples(target: int, seed: int = 7) -> Iterator[str]:
     sources = [_iri("source", f"syn-{i}") for i in range(n_sources)]
     for i, src in enumerate(sources):
         yield typed(src, "Source")
-        yield f'{src} <{AG}url> "https://example.org/synthetic/{i}"^^<http://www.w3.org/2001/XMLSchema#anyURI> .'
+        url = f'"https://example.org/synthetic/{i}"^^<http://www.w3.org/2001/XMLSchema#anyURI>'
+        yield f"{src} <{AG}url> {url} ."
         yield f"{src} <http://purl.org/dc/terms/title> {_lit(f'Synthetic source {i}')} ."
         yield f"{src} <{AG}publisher> {_lit(f'Publisher {i % 97}')} ."
         yield f"{src} <{AG}published> {_date(day())} ."
@@ -143,7 +144,8 @@ def triples(target: int, seed: int = 7) -> Iterator[str]:
             s = _iri("measure", f"syn-{u}")
             yield from fact(s, rng.choice(["Sanction", "ExportControl"]))
             yield f"{s} <{AG}imposer> {_iri('state', rng.choice(STATES))} ."
-            yield f"{s} <{AG}target> {_iri('state', rng.choice(STATES)) if u % 4 else rng.choice(institutions)} ."
+            target = _iri("state", rng.choice(STATES)) if u % 4 else rng.choice(institutions)
+            yield f"{s} <{AG}target> {target} ."
             yield f"{s} <{AG}restricts> {_iri('technology', rng.choice(TECHS))} ."
             yield f"{s} <{LABEL}> {_lit(f'Synthetic measure {u}')} ."
     index = _iri("ranking", "global-ai-index-2024")
