@@ -18,7 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 build: $(VENV)/.installed
 	$(BIN)/alliance-graph build
 
-run: build
+docs: $(VENV)/.installed
+	$(BIN)/alliance-graph ontology docs
+
+run: build docs
 	$(BIN)/alliance-graph serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed

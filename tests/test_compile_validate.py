@@ -58,9 +58,7 @@ def test_real_data_is_valid() -> None:
         ),
     ],
 )
-def test_broken_fixture_is_reported(
-    fixture_project: ProjectPaths, broken: str, step: str, expected: str
-) -> None:
+def test_broken_fixture_is_reported(fixture_project: ProjectPaths, broken: str, step: str, expected: str) -> None:
     got_step, problems = _problems_with(fixture_project, broken)
     assert got_step == step
     assert any(p.startswith(f"{broken}: {expected}") for p in problems), problems

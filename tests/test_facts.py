@@ -83,9 +83,7 @@ def test_ai_alliance_network_announced_in_december_2024(real_store: OxigraphStor
     )
     members = {
         short(str(r[0]))
-        for r in real_store.query(
-            "SELECT ?s WHERE { ?s ag:memberOf alliance:ai-alliance-network ; a ag:State }"
-        ).rows
+        for r in real_store.query("SELECT ?s WHERE { ?s ag:memberOf alliance:ai-alliance-network ; a ag:State }").rows
     }
     assert {"BRA", "RUS", "IND", "CHN", "ZAF"} <= members
 
@@ -122,9 +120,7 @@ def test_microchip_restrictions_on_russia(real_store: OxigraphStore, real_paths:
 # --- the user's question ---------------------------------------------------------------------
 
 
-def test_brics_states_cooperating_with_china_on_ai(
-    real_store: OxigraphStore, real_paths: ProjectPaths
-) -> None:
+def test_brics_states_cooperating_with_china_on_ai(real_store: OxigraphStore, real_paths: ProjectPaths) -> None:
     rows = named(real_store, real_paths, "bloc-members-cooperating-with", as_of="2025-01-31")
     by_state: dict[str, set[str]] = {}
     for row in rows:
@@ -171,12 +167,8 @@ def test_brics_members_as_of(
 
 
 def test_brics_special_statuses(real_store: OxigraphStore) -> None:
-    assert ask(
-        real_store, "?m org:member state:ARG ; org:organization alliance:brics ; ag:role role:declined"
-    )
-    assert ask(
-        real_store, "?m org:member state:SAU ; org:organization alliance:brics ; ag:role role:ambiguous"
-    )
+    assert ask(real_store, "?m org:member state:ARG ; org:organization alliance:brics ; ag:role role:declined")
+    assert ask(real_store, "?m org:member state:SAU ; org:organization alliance:brics ; ag:role role:ambiguous")
     assert not ask(real_store, "state:SAU ag:memberOf alliance:brics")
     assert ask(
         real_store,

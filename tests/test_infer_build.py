@@ -29,9 +29,7 @@ def test_cooperates_with_through_a_sub_organisation(fixture_store: OxigraphStore
 
 
 def test_broader_is_transitive(fixture_store: OxigraphStore) -> None:
-    broader = _pairs(
-        fixture_store, "SELECT ?b WHERE { tech:advanced-computing-chips skos:broaderTransitive ?b }"
-    )
+    broader = _pairs(fixture_store, "SELECT ?b WHERE { tech:advanced-computing-chips skos:broaderTransitive ?b }")
     assert broader == {("microchips",), ("semiconductors",)}
 
 
@@ -43,12 +41,9 @@ def test_broader_is_transitive(fixture_store: OxigraphStore) -> None:
         ("network-bra", "2024-12-31", None),  # date unknown: from its source's date (2024-12)
     ],
 )
-def test_validity_bounds(
-    fixture_store: OxigraphStore, fact: str, valid_from: str, valid_until: str | None
-) -> None:
+def test_validity_bounds(fixture_store: OxigraphStore, fact: str, valid_from: str, valid_until: str | None) -> None:
     row = fixture_store.query(
-        f"SELECT ?f ?u WHERE {{ membership:{fact} ag:validFrom ?f "
-        f"OPTIONAL {{ membership:{fact} ag:validUntil ?u }} }}"
+        f"SELECT ?f ?u WHERE {{ membership:{fact} ag:validFrom ?f OPTIONAL {{ membership:{fact} ag:validUntil ?u }} }}"
     ).rows[0]
     assert str(row[0]) == valid_from
     assert (str(row[1]) if row[1] is not None else None) == valid_until

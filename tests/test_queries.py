@@ -66,9 +66,7 @@ def test_bad_iri_values_are_refused(real_store: OxigraphStore, value: str, messa
 
 def test_values_are_bound_as_terms_not_text() -> None:
     query = CATALOGUE["bloc-members-cooperating-with"]
-    text, bound = bind(
-        query, {"as_of": "2025-01-31", "partner": "https://w3id.org/alliance-graph/id/state/CHN"}
-    )
+    text, bound = bind(query, {"as_of": "2025-01-31", "partner": "https://w3id.org/alliance-graph/id/state/CHN"})
     assert 'VALUES ?as_of { "2025-01-31"^^<http://www.w3.org/2001/XMLSchema#date> }' in text
     assert "VALUES ?partner { <https://w3id.org/alliance-graph/id/state/CHN> }" in text
     assert [str(t) for t in bound["bloc"]] == ["https://w3id.org/alliance-graph/id/alliance/brics"]

@@ -149,15 +149,11 @@ def test_query_get(scratch_server: Server) -> None:
 
 
 def test_query_post_form(scratch_server: Server) -> None:
-    assert is_true(
-        sparql(scratch_server, "POST", content=b"query=ASK%20%7B%7D", headers={"Content-Type": FORM})
-    )
+    assert is_true(sparql(scratch_server, "POST", content=b"query=ASK%20%7B%7D", headers={"Content-Type": FORM}))
 
 
 def test_query_post_direct(scratch_server: Server) -> None:
-    response = sparql(
-        scratch_server, "POST", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"}
-    )
+    response = sparql(scratch_server, "POST", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
     assert is_true(response)
 
 
@@ -181,9 +177,7 @@ def test_query_dataset_default_graphs_post(protocol_data: Server) -> None:
 
 def test_query_dataset_named_graphs_get(protocol_data: Server) -> None:
     query = f"ASK {{ GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
-    assert is_true(
-        sparql(protocol_data, params=[("query", query), ("named-graph-uri", D1), ("named-graph-uri", D2)])
-    )
+    assert is_true(sparql(protocol_data, params=[("query", query), ("named-graph-uri", D1), ("named-graph-uri", D2)]))
 
 
 def test_query_dataset_named_graphs_post(protocol_data: Server) -> None:
@@ -242,9 +236,7 @@ def test_query_multiple_dataset(protocol_data: Server) -> None:
         ),
     ],
 )
-def test_query_content_types(
-    scratch_server: Server, name: str, query: str, expected: tuple[str, ...]
-) -> None:
+def test_query_content_types(scratch_server: Server, name: str, query: str, expected: tuple[str, ...]) -> None:
     response = sparql(
         scratch_server, "POST", content=query.encode(), headers={"Content-Type": "application/sparql-query"}
     )
@@ -375,9 +367,7 @@ def test_row_cap_is_announced(scratch_server: Server) -> None:
 
 def test_huge_body_is_refused(scratch_server: Server) -> None:
     body = b"ASK {} #" + b"x" * 30_000
-    response = sparql(
-        scratch_server, "POST", content=body, headers={"Content-Type": "application/sparql-query"}
-    )
+    response = sparql(scratch_server, "POST", content=body, headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 413
 
 
@@ -428,18 +418,14 @@ def test_update_needs_the_right_token(scratch_server: Server) -> None:
 
 def test_failed_update_is_atomic(scratch_server: Server) -> None:
     before = triples(scratch_server)
-    response = update(
-        scratch_server, "INSERT DATA { <s:atomic> <p:p> 1 } ; CLEAR GRAPH <http://nope/> ; BROKEN"
-    )
+    response = update(scratch_server, "INSERT DATA { <s:atomic> <p:p> 1 } ; CLEAR GRAPH <http://nope/> ; BROKEN")
     assert response.status_code == 400
     assert triples(scratch_server) == before
 
 
 def test_updates_survive_a_restart(scratch_server: Server) -> None:
     assert (
-        update(
-            scratch_server, "INSERT DATA { GRAPH <http://example.org/kept> { <s:kept> <p:p> 1 } }"
-        ).status_code
+        update(scratch_server, "INSERT DATA { GRAPH <http://example.org/kept> { <s:kept> <p:p> 1 } }").status_code
         == 204
     )
     scratch_server.stop()
@@ -472,9 +458,7 @@ def test_sparqlwrapper_select_in_every_format(real_server: Server) -> None:
 
 
 def test_sparqlwrapper_ask_and_construct(real_server: Server) -> None:
-    assert _wrapper(real_server, "ASK { state:RUS ag:cooperatesWith state:CHN }", JSON).queryAndConvert()[
-        "boolean"
-    ]  # type: ignore[index]
+    assert _wrapper(real_server, "ASK { state:RUS ag:cooperatesWith state:CHN }", JSON).queryAndConvert()["boolean"]  # type: ignore[index]
     construct = "CONSTRUCT { ?s ag:memberOf alliance:brics } WHERE { ?s ag:memberOf alliance:brics }"
     graph = _wrapper(real_server, construct, TURTLE).queryAndConvert()
     assert b"alliance:brics" in graph  # type: ignore[operator]
@@ -528,9 +512,7 @@ def test_the_users_question_over_http(real_server: Server) -> None:
 
 
 def test_named_question_paging(real_server: Server) -> None:
-    first = httpx.get(
-        f"{real_server.url}/queries/alliance-members", params={"as_of": "2025-02-01", "limit": 5}
-    ).json()
+    first = httpx.get(f"{real_server.url}/queries/alliance-members", params={"as_of": "2025-02-01", "limit": 5}).json()
     assert len(first["rows"]) == 5 and first["next"]
     second = httpx.get(f"{real_server.url}{first['next']}").json()
     assert second["offset"] == 5 and second["rows"] != first["rows"]

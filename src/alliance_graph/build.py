@@ -71,9 +71,7 @@ def _timed(timings: dict[str, float], step: str, progress: Progress) -> Callable
     return done
 
 
-def check(
-    paths: ProjectPaths, progress: Progress = _quiet
-) -> tuple[Schema, Compilation, list[Violation], Graph]:
+def check(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Schema, Compilation, list[Violation], Graph]:
     """Compile and validate without building: what ``alliance-graph validate`` runs."""
     schema = Schema.load(paths)
     compilation = compile_files(schema, paths.data_files())

@@ -15,7 +15,7 @@ import typer
 
 from . import stats as stats_module
 from .build import BuildError, build_in_memory, build_on_disk, check
-from .namespaces import PREFIXES
+from .namespaces import GRAPH_ONTOLOGY, PREFIXES
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
 from .results import columns_of, evidence_index, records, to_csv, to_json, to_table
@@ -26,14 +26,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-ontology_app = typer.Typer(help="Ontology engineering: reasoning checks.", no_args_is_help=True)
+ontology_app = typer.Typer(help="Ontology engineering: check, docs, release, diff.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
 
 StoreOption = Annotated[
     str | None,
-    typer.Option(
-        "--store", help="Backend: oxigraph (default, on disk) or memory. Env: ALLIANCE_GRAPH_STORE."
-    ),
+    typer.Option("--store", help="Backend: oxigraph (default, on disk) or memory. Env: ALLIANCE_GRAPH_STORE."),
 ]
 FORMATS = ("table", "json", "csv")
 EXPORT_FORMATS = {
@@ -216,9 +214,7 @@ def queries() -> None:
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help=", ".join(EXPORT_FORMATS))] = "nquads",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write; stdout if absent.")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; stdout if absent.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Write the whole graph (named graphs kept in N-Quads and TriG) for loading elsewhere."""
@@ -260,18 +256,92 @@ def serve(
 
 
 @ontology_app.command("check")
-def ontology_check() -> None:
-    """Reason over the ontology and the data with HermiT; fail on inconsistency."""
+def ontology_check(
+    reasoner: Annotated[bool, typer.Option(help="Run HermiT (needs Java).")] = True,
+) -> None:
+    """Quality report, competency questions, and HermiT reasoning; errors fail the command."""
+    from .build import build_in_memory
+    from .ontology.competency import run_checks
+    from .ontology.quality import report
     from .reasoning import ReasoningError, check_consistency
 
+    paths = project()
     try:
-        report = check_consistency(project(), progress)
+        store, prepared = build_in_memory(paths, progress)
+    except BuildError as exc:
+        for problem in exc.problems:
+            typer.echo(problem, err=True)
+        fail(str(exc))
+    findings = report(prepared.graphs[GRAPH_ONTOLOGY], paths, [c.graph for c in prepared.compilation.files])
+    for finding in findings:
+        typer.echo(str(finding))
+    errors = [f for f in findings if f.level == "error"]
+    results = run_checks(store, paths.ontology_dir / "checks")
+    for result in results:
+        typer.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.name}: {result.title} ({result.detail})")
+    failed = [r for r in results if not r.passed]
+    if reasoner:
+        try:
+            for line in check_consistency(paths, progress):
+                typer.echo(line)
+        except ReasoningError as exc:
+            fail(str(exc))
+    if errors or failed:
+        fail(f"{len(errors)} quality error(s), {len(failed)} failed competency question(s)")
+    typer.echo(f"ontology check passed: {len(findings)} finding(s) below error, {len(results)} competency questions")
+
+
+@ontology_app.command("docs")
+def ontology_docs(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder (default var/docs).")] = None,
+) -> None:
+    """Render HTML documentation (pyLODE) and a class diagram; the service serves it at /ontology."""
+    from .ontology.docs import render
+
+    paths = project()
+    page = render(paths.ontology_file, output or paths.var_dir / "docs")
+    typer.echo(f"wrote {page}")
+
+
+@ontology_app.command("release")
+def ontology_release(version: Annotated[str, typer.Argument(help="The new version, X.Y.Z.")]) -> None:
+    """Stamp a new version, write the release artefacts and a changelog entry."""
+    from .ontology.release import ReleaseError, release
+
+    paths = project()
+    try:
+        _schema, compilation, _violations, _states = check(paths, progress)
+        target = release(paths, version, [c.graph for c in compilation.files])
     except BuildError as exc:
         fail(f"{exc}: {exc.problems[0]}")
-    except ReasoningError as exc:
-        fail(str(exc))
-    for line in report:
+    except ReleaseError as exc:
+        fail(str(exc), 2)
+    typer.echo(f"released ontology {version} into {target}")
+
+
+@ontology_app.command("diff")
+def ontology_diff(
+    old: Annotated[str, typer.Argument(help="A file or a git revision (e.g. HEAD~1, v0.1.0).")],
+    new: Annotated[str, typer.Argument(help="A file or a git revision; the working file if absent.")] = "",
+) -> None:
+    """What changed between two versions of the ontology; a removed term still in use is an error."""
+    from .ontology.quality import used_terms
+    from .ontology.release import ReleaseError, diff, load_version
+
+    paths = project()
+    try:
+        before = load_version(old, paths)
+        after = load_version(new or str(paths.ontology_file), paths)
+        _schema, compilation, _violations, _states = check(paths)
+    except ReleaseError as exc:
+        fail(str(exc), 2)
+    except BuildError as exc:
+        fail(f"{exc}: {exc.problems[0]}")
+    changes = diff(before, after, set(used_terms(paths, [c.graph for c in compilation.files])))
+    for line in changes.lines():
         typer.echo(line)
+    if changes.removed_in_use:
+        fail(f"{len(changes.removed_in_use)} removed term(s) still in use")
 
 
 def main() -> None:  # pragma: no cover - console entry point

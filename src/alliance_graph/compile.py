@@ -80,9 +80,7 @@ class Compilation:
 
     def record_locations(self) -> dict[URIRef, tuple[str, str]]:
         """IRI of a record or source → (file name, record id), to name them in reports."""
-        return {
-            iri: (compiled.path.name, rid) for compiled in self.files for iri, rid in compiled.records.items()
-        }
+        return {iri: (compiled.path.name, rid) for compiled in self.files for iri, rid in compiled.records.items()}
 
 
 def parse_date(value: object) -> Literal:
@@ -286,9 +284,7 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
         if problem is not None:
             errors.append(CompileError(path.name, "(file)", "", f"not valid YAML: {problem}"))
         elif not isinstance(content, dict) or not content.keys() <= {"sources", "records"}:
-            errors.append(
-                CompileError(path.name, "(file)", "", "top level must have only sources and records")
-            )
+            errors.append(CompileError(path.name, "(file)", "", "top level must have only sources and records"))
         else:
             loaded.append((path, content))
     source_keys: set[str] = set()
@@ -296,9 +292,7 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
     for path, content in loaded:
         for key in content.get("sources") or {}:
             if str(key) in source_owner:
-                errors.append(
-                    CompileError(path.name, f"source {key}", "", f"also defined in {source_owner[key]}")
-                )
+                errors.append(CompileError(path.name, f"source {key}", "", f"also defined in {source_owner[key]}"))
             elif not _SLUG.match(str(key)):
                 errors.append(CompileError(path.name, f"source {key}", "", "keys are slugs"))
             source_owner[str(key)] = path.name

@@ -138,9 +138,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     if "title" not in header:
         raise QueryDefinitionError(f"{path.name}: header needs a title")
     body = "\n".join(body_lines).strip() + "\n"
-    params = tuple(
-        _parse_parameter(name, pname, spec) for pname, spec in (header.get("params") or {}).items()
-    )
+    params = tuple(_parse_parameter(name, pname, spec) for pname, spec in (header.get("params") or {}).items())
     if params and BINDINGS_MARK not in body:
         raise QueryDefinitionError(f"{path.name}: a query with parameters needs a '{BINDINGS_MARK}' line")
     return NamedQuery(
@@ -201,9 +199,7 @@ def _convert(param: Parameter, raw: Any, store: Store | None) -> Node:
     return Literal(str(raw))
 
 
-def bind(
-    query: NamedQuery, values: Mapping[str, Any], store: Store | None = None
-) -> tuple[str, dict[str, list[Node]]]:
+def bind(query: NamedQuery, values: Mapping[str, Any], store: Store | None = None) -> tuple[str, dict[str, list[Node]]]:
     """The query text with every parameter bound as RDF terms, and the bound terms."""
     unknown = set(values) - {p.name for p in query.parameters}
     if unknown:

@@ -85,9 +85,7 @@ def collect(store: Store) -> dict[str, Any]:
     counts = {cls: 0 for cls in COUNTED_CLASSES}
     for row in store.query(CLASS_COUNTS % " ".join(COUNTED_CLASSES)).dicts():
         counts[_short(str(row["class"]))] = int(plain(row["n"]))
-    disagreements = [
-        (_short(str(r["fact"])), _short(str(r["other"]))) for r in store.query(DISAGREEMENTS).dicts()
-    ]
+    disagreements = [(_short(str(r["fact"])), _short(str(r["other"]))) for r in store.query(DISAGREEMENTS).dicts()]
     newest = store.query(NEWEST_SOURCE).dicts()
     single = store.query(SINGLE_SOURCE_FACTS).dicts()
     return {
@@ -96,9 +94,7 @@ def collect(store: Store) -> dict[str, Any]:
             plain(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ag:cooperatesWith ?b }").rows[0][0])
         ),
         "triples": len(store),
-        "facts_per_source": [
-            {k: plain(v) for k, v in r.items()} for r in store.query(FACTS_PER_SOURCE).dicts()
-        ],
+        "facts_per_source": [{k: plain(v) for k, v in r.items()} for r in store.query(FACTS_PER_SOURCE).dicts()],
         "sources_per_publisher": [
             {k: plain(v) for k, v in r.items()} for r in store.query(SOURCES_PER_PUBLISHER).dicts()
         ],
@@ -131,9 +127,7 @@ def render(stats: dict[str, Any], top: int = 10) -> str:
     lines.append(f"  newest source date: {stats['newest_source']}")
     lines.append(f"  facts resting on a single source: {stats['single_source_facts']}")
     lines.append(f"  facts per source (top {top}):")
-    lines += [
-        f"    {r['facts']:>4}  {r.get('title') or r['source']}" for r in stats["facts_per_source"][:top]
-    ]
+    lines += [f"    {r['facts']:>4}  {r.get('title') or r['source']}" for r in stats["facts_per_source"][:top]]
     lines.append(f"  sources per publisher (top {top}):")
     lines += [f"    {r['sources']:>4}  {r['publisher']}" for r in stats["sources_per_publisher"][:top]]
     lines.append(f"  facts whose sources disagree: {len(stats['disagreements'])}")

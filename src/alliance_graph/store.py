@@ -254,9 +254,7 @@ class MemoryStore(Store):
 
     def graph_names(self) -> list[str]:
         return sorted(
-            str(g.identifier)
-            for g in self.dataset.graphs()
-            if isinstance(g.identifier, URIRef) and len(g) > 0
+            str(g.identifier) for g in self.dataset.graphs() if isinstance(g.identifier, URIRef) and len(g) > 0
         )
 
     def __len__(self) -> int:

@@ -24,9 +24,7 @@ class Settings:
     var_dir: Path = field(default_factory=lambda: project().var_dir)
     queries_dir: Path = field(default_factory=lambda: project().queries_dir)
     #: ALLIANCE_GRAPH_UPDATE_TOKEN: bearer token for SPARQL Update; updates are refused without it.
-    update_token: str | None = field(
-        default_factory=lambda: os.environ.get("ALLIANCE_GRAPH_UPDATE_TOKEN") or None
-    )
+    update_token: str | None = field(default_factory=lambda: os.environ.get("ALLIANCE_GRAPH_UPDATE_TOKEN") or None)
     #: ALLIANCE_GRAPH_QUERY_TIMEOUT: seconds a query may run before it is stopped.
     query_timeout: float = field(default_factory=lambda: _float("ALLIANCE_GRAPH_QUERY_TIMEOUT", 5.0))
     #: ALLIANCE_GRAPH_MAX_ROWS: rows a SELECT returns at most; a longer answer is cut and says so.

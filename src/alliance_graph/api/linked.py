@@ -140,9 +140,7 @@ def router(state: ServiceState) -> APIRouter:
             return problem(406, str(exc))
         except StoreError as exc:
             return problem(503, str(exc))
-        answer = store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[str(GRAPH_ONTOLOGY)]
-        )
+        answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[str(GRAPH_ONTOLOGY)])
         assert answer.graph is not None
         if media == "text/html":
             docs = state.settings.var_dir / "docs" / "index.html"

@@ -88,9 +88,7 @@ def _openapi_parameters(query: NamedQuery) -> list[dict[str, Any]]:
 
 
 def _unprocessable(param: str, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"detail": [{"loc": ["query", param], "msg": message, "type": "value_error"}]}, status_code=422
-    )
+    return JSONResponse({"detail": [{"loc": ["query", param], "msg": message, "type": "value_error"}]}, status_code=422)
 
 
 def router(state: ServiceState) -> APIRouter:
@@ -114,18 +112,12 @@ def router(state: ServiceState) -> APIRouter:
             if not 1 <= limit <= MAX_LIMIT or offset < 0:
                 return _unprocessable("limit", f"limit is 1 to {MAX_LIMIT}, offset 0 or more")
             values: dict[str, Any] = {
-                p.name: (raw.getlist(p.name) if p.many else raw.get(p.name))
-                for p in query.parameters
-                if p.name in raw
+                p.name: (raw.getlist(p.name) if p.many else raw.get(p.name)) for p in query.parameters if p.name in raw
             }
             try:
-                media = choose(
-                    request.headers.get("accept"), ["application/json", "text/csv"], raw.get("format")
-                )
+                media = choose(request.headers.get("accept"), ["application/json", "text/csv"], raw.get("format"))
                 store = state.store()
-                paged, text = await state.run(
-                    lambda _deadline: paged_text(store, query, values, limit, offset)
-                )
+                paged, text = await state.run(lambda _deadline: paged_text(store, query, values, limit, offset))
                 page = page_of(await state.query(paged), limit, offset, text)
             except ParameterError as exc:
                 return _unprocessable(exc.param, str(exc))

@@ -75,8 +75,7 @@ def _rdflib_result(answer: Answer) -> Result:
     else:
         result.vars = [Variable(v) for v in answer.variables]
         result.bindings = [
-            {Variable(v): t for v, t in zip(answer.variables, row, strict=True) if t is not None}
-            for row in answer.rows
+            {Variable(v): t for v, t in zip(answer.variables, row, strict=True) if t is not None} for row in answer.rows
         ]
     return result
 

@@ -81,9 +81,7 @@ async def _body(request: Request, state: ServiceState) -> bytes:
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise ProtocolError(
-                413, f"the request body is larger than the {limit} bytes this service accepts"
-            )
+            raise ProtocolError(413, f"the request body is larger than the {limit} bytes this service accepts")
     return body
 
 
@@ -96,9 +94,7 @@ def _one(values: list[str], name: str) -> str | None:
 def _format(params: dict[str, list[str]]) -> list[str]:
     """The formats named by ``format=``/``output=``, in order: SPARQLWrapper sends both, sometimes
     several times and comma-separated; the first one the service can produce wins."""
-    return [
-        part.strip() for v in params.get("format", []) + params.get("output", []) for part in v.split(",")
-    ]
+    return [part.strip() for v in params.get("format", []) + params.get("output", []) for part in v.split(",")]
 
 
 def _params_from_form(text: str) -> dict[str, list[str]]:
@@ -152,9 +148,7 @@ def router(state: ServiceState) -> APIRouter:
         check_remote(text, state.settings.remote_allow)
         form = query_form(text)
         graph_result = form in {"CONSTRUCT", "DESCRIBE"}
-        media = choose(
-            request.headers.get("accept"), GRAPH_TYPES if graph_result else SELECT_TYPES, fmt, graph_result
-        )
+        media = choose(request.headers.get("accept"), GRAPH_TYPES if graph_result else SELECT_TYPES, fmt, graph_result)
         answer = await state.query(
             text,
             default_graphs=default_graphs or None,
@@ -252,9 +246,7 @@ def router(state: ServiceState) -> APIRouter:
         query: Annotated[list[str] | None, Query(description="SPARQL query text (exactly one).")] = None,
         default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
         named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-        format: Annotated[
-            str | None, Query(description="json, xml, csv, tsv, turtle, nt, rdf, json-ld…")
-        ] = None,
+        format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, nt, rdf, json-ld…")] = None,
     ) -> Response:
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
@@ -311,9 +303,7 @@ def router(state: ServiceState) -> APIRouter:
                 if "query" in params:
                     raise ProtocolError(400, "an update body cannot come with a 'query' parameter")
                 return await dispatch(request, params, body_update=_decode(body, "update"))
-            raise ProtocolError(
-                415, f"unsupported Content-Type {media}: use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}"
-            )
+            raise ProtocolError(415, f"unsupported Content-Type {media}: use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}")
         except ProtocolError as exc:
             return problem(exc.status, str(exc), plain=True, headers=exc.headers)
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .namespaces import AG, ONTOLOGY_IRI, PREFIXES
-from .paths import ProjectPaths
+from ..namespaces import AG, ONTOLOGY_IRI, PREFIXES
+from ..paths import ProjectPaths
 
 
 def _bind_prefixes(graph: Graph) -> Graph:
@@ -81,3 +81,14 @@ class Schema:
         graph += self.ontology
         graph += self.vocabularies
         return graph
+
+
+def canonical_turtle(graph: Graph) -> str:
+    """Turtle that diffs well: subjects and predicates sorted, blank nodes inlined, project
+    prefixes, plain strings without ``xsd:string`` (owlready2 adds it on the way back)."""
+    clean = _bind_prefixes(Graph())
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        clean.add((s, p, o))
+    return clean.serialize(format="longturtle")
