@@ -164,7 +164,7 @@ def release(paths: ProjectPaths, version: str, data_graphs: list[Graph], changel
     lines = changes.lines() if changes is not None else [f"First release ({len(declared_terms(stamped))} terms)."]
     entry = f"\n## Ontology {version} ({today})\n\n" + "\n".join(lines) + "\n"
     text = log.read_text(encoding="utf-8") if log.is_file() else "# Changelog\n"
-    marker = "\n## "
-    at = text.find(marker)
+    headings = [m.start() for m in re.finditer(r"\n## ", text) if not text.startswith("\n## Unreleased", m.start())]
+    at = headings[0] if headings else -1
     log.write_text(text + entry if at < 0 else text[:at] + entry + text[at:], encoding="utf-8")
     return target
