@@ -15,19 +15,24 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The web UI's libraries (CodeMirror, Cytoscape.js), from npm with the lock file.
+ui/node_modules/.installed: ui/package.json ui/package-lock.json
+	npm ci --prefix ui --no-audit --no-fund
+	touch $@
+
 build: $(VENV)/.installed
 	$(BIN)/alliance-graph build
 
 docs: $(VENV)/.installed
 	$(BIN)/alliance-graph ontology docs
 
-run: build docs
+run: build docs ui/node_modules/.installed
 	$(BIN)/alliance-graph serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed ui/node_modules/.installed lint
 	$(BIN)/alliance-graph ontology check
 	$(BIN)/pytest -q
 

@@ -10,10 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -21,6 +17,7 @@ import httpx
 import pytest
 from conftest import FIXTURES, make_project
 from rdflib import Graph
+from servers import Server
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -30,55 +27,6 @@ from alliance_graph.paths import ProjectPaths
 pytestmark = pytest.mark.e2e
 TOKEN = "test-token-0123"
 FORM = "application/x-www-form-urlencoded"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """``alliance-graph serve`` in a subprocess, stopped and restartable."""
-
-    def __init__(self, paths: ProjectPaths, **env: str) -> None:
-        self.paths = paths
-        self.env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(paths.home), **env}
-        self.env.pop("ALLIANCE_GRAPH_VAR", None)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "alliance_graph",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("the server did not start within 30 s")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
 
 
 @pytest.fixture(scope="module")

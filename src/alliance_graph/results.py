@@ -56,6 +56,15 @@ def evidence_index(store: Store, answer: Answer) -> dict[str, dict[str, Any]]:
     return {str(row["source"]): {key: plain(value) for key, value in row.items()} for row in found.dicts()}
 
 
+def _distinct_evidence(iris: list[str], evidence: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per page: several quotes of one URL are several source nodes but one citation."""
+    seen: dict[str, dict[str, Any]] = {}
+    for iri in iris:
+        entry = evidence.get(iri, {"source": iri})
+        seen.setdefault(str(entry.get("url", iri)), entry)
+    return list(seen.values())
+
+
 def records(answer: Answer, evidence: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Rows as dicts of plain values, with ``sources`` expanded into ``evidence``."""
     out = []
@@ -63,8 +72,7 @@ def records(answer: Answer, evidence: dict[str, dict[str, Any]] | None = None) -
         item: dict[str, Any] = {}
         for key, value in row.items():
             if key == "sources" and evidence is not None:
-                iris = dict.fromkeys(str(value or "").split())  # distinct, in order
-                item["evidence"] = [evidence.get(iri, {"source": iri}) for iri in iris]
+                item["evidence"] = _distinct_evidence(str(value or "").split(), evidence)
             else:
                 item[key] = plain(value)
         out.append(item)

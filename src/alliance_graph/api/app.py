@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from . import linked, named, sparql, ui
@@ -40,6 +38,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router(state))
     app.include_router(named.router(state))
     app.include_router(linked.router(state))
-    static = Path(__file__).resolve().parent.parent / "static"
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    ui.mount_static(app)
     return app

@@ -1,19 +1,172 @@
-"""The analysts' web UI: one page of static HTML and JavaScript that calls the API."""
+"""The analysts' web UI: the page, its vendored assets, and the small JSON views it draws from.
+
+The page (``templates/index.html`` + ``static/app.js``) works offline: its editor (CodeMirror 5
+with the SPARQL mode) and graph library (Cytoscape.js) are installed from npm into ``ui/`` by
+``make`` and served under ``/vendor``. The JSON views feed the entity pickers (label search),
+the editor's completion (prefixes and ontology terms) and the network view (as of a date).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated, Any
 
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from ..namespaces import PREFIXES, expand, shorten
+from ..results import plain
+from ..store import StoreError
+from .errors import problem
 from .linked import TEMPLATES
 from .state import ServiceState
+
+VENDOR_FILES = {
+    "codemirror.js": "codemirror/lib/codemirror.js",
+    "codemirror.css": "codemirror/lib/codemirror.css",
+    "sparql.js": "codemirror/mode/sparql/sparql.js",
+    "show-hint.js": "codemirror/addon/hint/show-hint.js",
+    "show-hint.css": "codemirror/addon/hint/show-hint.css",
+    "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+}
+
+LOOKUP = """
+SELECT DISTINCT ?entity ?label WHERE {
+  ?entity rdfs:label ?label ; a %(cls)s .
+  FILTER (CONTAINS(LCASE(STR(?label)), %(text)s) || CONTAINS(LCASE(STR(?entity)), %(text)s))
+} ORDER BY STRLEN(STR(?label)) ?label LIMIT 20
+"""
+
+TERMS = """
+SELECT ?term WHERE {
+  GRAPH <https://w3id.org/alliance-graph/graph/ontology> {
+    { ?term a owl:Class } UNION { ?term a owl:ObjectProperty } UNION { ?term a owl:DatatypeProperty }
+  }
+  FILTER (isIRI(?term))
+} ORDER BY ?term
+"""
+
+NETWORK_MEMBERSHIPS = """
+SELECT ?member ?memberLabel ?memberKind ?group ?groupLabel ?roleLabel WHERE {
+  VALUES ?as_of { %(as_of)s }
+  ?m a ag:Membership ; org:member ?member ; org:organization ?group ; ag:role ?role ;
+     ag:validFrom ?from .
+  ?role ag:countsAsMembership true ; rdfs:label ?roleLabel .
+  FILTER (?from <= ?as_of)
+  FILTER NOT EXISTS { ?m ag:validUntil ?until . FILTER (?until <= ?as_of) }
+  %(alliance)s
+  %(topic_groups)s
+  ?member rdfs:label ?memberLabel . ?group rdfs:label ?groupLabel .
+  BIND (IF(EXISTS { ?member a ag:State }, "state", "institution") AS ?memberKind)
+}
+"""
+
+NETWORK_COOPERATION = """
+SELECT ?a ?aLabel ?b ?bLabel ?c ?cLabel WHERE {
+  VALUES ?as_of { %(as_of)s }
+  ?c a ag:Cooperation ; ag:concerns ?a , ?b ; ag:validFrom ?from .
+  FILTER (STR(?a) < STR(?b) && ?from <= ?as_of)
+  FILTER NOT EXISTS { ?c ag:validUntil ?until . FILTER (?until <= ?as_of) }
+  %(topic_coop)s
+  ?a rdfs:label ?aLabel . ?b rdfs:label ?bLabel .
+  OPTIONAL { ?c rdfs:label ?cLabel }
+}
+"""
+
+
+def ui_assets() -> Path:
+    """Where npm installed the page's libraries: ``ui/node_modules`` of the source checkout the
+    package runs from (they are software, not data, so ALLIANCE_GRAPH_HOME does not move them);
+    ``ALLIANCE_GRAPH_UI_ASSETS`` points elsewhere."""
+    override = os.environ.get("ALLIANCE_GRAPH_UI_ASSETS")
+    return Path(override) if override else Path(__file__).resolve().parents[3] / "ui" / "node_modules"
+
+
+def _id_path(iri: str) -> str:
+    return iri.replace("https://w3id.org/alliance-graph", "", 1)
 
 
 def router(state: ServiceState) -> APIRouter:
     api = APIRouter(include_in_schema=False)
+    assets = ui_assets()
 
     @api.get("/", response_class=HTMLResponse)
     async def index(request: Request) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(request, "index.html", {"queries": list(state.catalogue.values())})
+        return TEMPLATES.TemplateResponse(
+            request,
+            "index.html",
+            {"queries": list(state.catalogue.values()), "vendor": assets.is_dir(), "today": dt.date.today()},
+        )
+
+    @api.get("/vendor/{name}")
+    async def vendor(name: str) -> Response:
+        relative = VENDOR_FILES.get(name)
+        if relative is None or not (assets / relative).is_file():
+            return problem(404, f"{name} is not installed: run 'make' (npm ci in ui/)")
+        media = "text/css" if name.endswith(".css") else "text/javascript"
+        return Response((assets / relative).read_bytes(), media_type=media)
+
+    @api.get("/api/lookup")
+    async def lookup(
+        q: Annotated[str, Query(min_length=1, max_length=100)], cls: Annotated[str, Query(alias="class")] = "ag:Actor"
+    ) -> Response:
+        try:
+            cls_iri = expand(cls)
+        except ValueError as exc:
+            return problem(422, str(exc))
+        text = Literal(q.strip().lower()).n3()
+        try:
+            answer = await state.query(LOOKUP % {"cls": cls_iri.n3(), "text": text})
+        except StoreError as exc:
+            return problem(503, str(exc))
+        return JSONResponse([{"value": shorten(str(r["entity"])), "label": plain(r["label"])} for r in answer.dicts()])
+
+    @api.get("/api/terms")
+    async def terms() -> Response:
+        answer = await state.query(TERMS)
+        return JSONResponse({"prefixes": PREFIXES, "terms": [shorten(str(r["term"])) for r in answer.dicts()]})
+
+    @api.get("/api/network")
+    async def network(as_of: dt.date | None = None, topic: str | None = None, alliance: str | None = None) -> Response:
+        day = Literal((as_of or dt.date.today()).isoformat(), datatype=XSD.date).n3()
+        try:
+            topic_iri = expand(topic).n3() if topic else None
+            alliance_iri = expand(alliance).n3() if alliance else None
+        except ValueError as exc:
+            return problem(422, str(exc))
+        parts = {
+            "as_of": day,
+            "alliance": f"FILTER (?group = {alliance_iri})" if alliance_iri else "",
+            "topic_groups": f"?group ag:topic/skos:broaderTransitive? {topic_iri} ." if topic_iri else "",
+            "topic_coop": f"?c ag:topic/skos:broaderTransitive? {topic_iri} ." if topic_iri else "",
+        }
+        memberships = (await state.query(NETWORK_MEMBERSHIPS % parts)).dicts()
+        cooperation = (await state.query(NETWORK_COOPERATION % parts)).dicts()
+        nodes: dict[str, dict[str, Any]] = {}
+        edges: list[dict[str, Any]] = []
+
+        def node(iri: str, label: Any, kind: str) -> str:
+            nodes.setdefault(iri, {"id": iri, "label": plain(label), "kind": kind, "href": _id_path(iri)})
+            return iri
+
+        for r in memberships:
+            source = node(str(r["member"]), r["memberLabel"], str(r["memberKind"]))
+            target = node(str(r["group"]), r["groupLabel"], "grouping")
+            edges.append({"source": source, "target": target, "kind": "membership", "label": plain(r["roleLabel"])})
+        for r in cooperation:
+            a = node(str(r["a"]), r["aLabel"], "state")
+            b = node(str(r["b"]), r["bLabel"], "state")
+            edges.append({"source": a, "target": b, "kind": "cooperation", "label": plain(r["cLabel"]) or ""})
+        return JSONResponse({"as_of": str(as_of or dt.date.today()), "nodes": list(nodes.values()), "edges": edges})
 
     return api
+
+
+def mount_static(app: FastAPI) -> None:
+    static = Path(__file__).resolve().parent.parent / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
