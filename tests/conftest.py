@@ -6,15 +6,17 @@ suite never touches the developer's own ``var/`` store.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from alliance_graph.build import build_on_disk
+from alliance_graph.build import build_on_disk, build_remote
 from alliance_graph.paths import ProjectPaths
-from alliance_graph.store import OxigraphStore, open_current
+from alliance_graph.remote import RemoteStore
+from alliance_graph.store import OxigraphStore, Store, open_current
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,16 +50,23 @@ def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigraph
     store.close()
 
 
+#: Set (e.g. by .ci/run) to run the graph, query and service tests a second time on a real SPARQL
+#: server: the real data is then built into it, and the service is started on it.
+REMOTE = os.environ.get("ALLIANCE_GRAPH_TEST_STORE", "")
+
+
 @pytest.fixture(scope="session")
 def real_paths(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
-    """The real data/, built once per session into a temp var folder."""
+    """The real data/, built once per session into a temp var folder (and the remote server)."""
     paths = make_project(tmp_path_factory.mktemp("real"), ROOT / "data")
     build_on_disk(paths)
+    if REMOTE:
+        build_remote(paths, REMOTE)
     return paths
 
 
 @pytest.fixture(scope="session")
-def real_store(real_paths: ProjectPaths) -> Iterator[OxigraphStore]:
-    store = open_current(real_paths.var_dir)
+def real_store(real_paths: ProjectPaths) -> Iterator[Store]:
+    store: Store = RemoteStore(REMOTE) if REMOTE else open_current(real_paths.var_dir)
     yield store
     store.close()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
+import pytest
 
 from alliance_graph.paths import ProjectPaths
 
@@ -60,3 +63,34 @@ class Server:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
+
+
+class OxigraphServer:
+    """The Oxigraph SPARQL server from PyPI (``oxigraph serve``) on 127.0.0.1, on disk in a temp folder."""
+
+    def __init__(self, location: Path) -> None:
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        if not Path(binary).is_file():
+            if os.environ.get("CI"):
+                raise RuntimeError("CI must have the oxigraph server (dev extras of pyproject.toml)")
+            pytest.skip("the oxigraph server is not installed: pip install oxigraph")
+        self.port = free_port()
+        self.spec = f"sparql+http://127.0.0.1:{self.port}/query"
+        self.process = subprocess.Popen(
+            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{self.port}/query", params={"query": "ASK {}"}, timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the oxigraph server did not start within 20 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)

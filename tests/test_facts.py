@@ -13,17 +13,17 @@ from conftest import SHARED
 from alliance_graph.paths import ProjectPaths
 from alliance_graph.queries import load_catalogue, run
 from alliance_graph.results import evidence_index, records
-from alliance_graph.store import OxigraphStore
+from alliance_graph.store import Store
 
 SEED = "https://www.thenewdispatch.com/russia-and-china-strengthen-collaboration-to-advance-artificial-intelligence-development/"
 
 
-def ask(store: OxigraphStore, query: str) -> bool:
+def ask(store: Store, query: str) -> bool:
     answer = store.query(f"ASK {{ {query} }}")
     return bool(answer.boolean)
 
 
-def named(store: OxigraphStore, paths: ProjectPaths, name: str, **params: Any) -> list[dict[str, Any]]:
+def named(store: Store, paths: ProjectPaths, name: str, **params: Any) -> list[dict[str, Any]]:
     query = load_catalogue(paths.queries_dir)[name]
     page = run(store, query, params, limit=1000)
     return records(page.answer, evidence_index(store, page.answer))
@@ -44,7 +44,7 @@ def test_seed_report_text_is_what_the_graph_cites() -> None:
     assert "ranks 31st out of 83 countries on the Global AI Index" in text
 
 
-def test_directive_to_government_and_sberbank(real_store: OxigraphStore) -> None:
+def test_directive_to_government_and_sberbank(real_store: Store) -> None:
     assert ask(
         real_store,
         """cooperation:2025-01-putin-directive-ai-china a ag:Directive ;
@@ -56,7 +56,7 @@ def test_directive_to_government_and_sberbank(real_store: OxigraphStore) -> None
     )
 
 
-def test_every_seed_claim_cites_the_seed_report(real_store: OxigraphStore) -> None:
+def test_every_seed_claim_cites_the_seed_report(real_store: Store) -> None:
     facts = {
         short(str(row[0]))
         for row in real_store.query(
@@ -75,7 +75,7 @@ def test_every_seed_claim_cites_the_seed_report(real_store: OxigraphStore) -> No
         assert expected in facts
 
 
-def test_ai_alliance_network_announced_in_december_2024(real_store: OxigraphStore) -> None:
+def test_ai_alliance_network_announced_in_december_2024(real_store: Store) -> None:
     assert ask(
         real_store,
         """alliance:ai-alliance-network a ag:AIInitiative ; ag:announcedDate "2024-12-11"^^xsd:date ;
@@ -88,12 +88,12 @@ def test_ai_alliance_network_announced_in_december_2024(real_store: OxigraphStor
     assert {"BRA", "RUS", "IND", "CHN", "ZAF"} <= members
 
 
-def test_the_two_brics_ai_alliances_are_distinct(real_store: OxigraphStore) -> None:
+def test_the_two_brics_ai_alliances_are_distinct(real_store: Store) -> None:
     assert ask(real_store, "alliance:brics-ai-alliance ag:announcedBy inst:rdif")
     assert not ask(real_store, "alliance:brics-ai-alliance ag:announcedBy person:vladimir-putin")
 
 
-def test_russia_rank_31_of_83(real_store: OxigraphStore, real_paths: ProjectPaths) -> None:
+def test_russia_rank_31_of_83(real_store: Store, real_paths: ProjectPaths) -> None:
     rows = named(real_store, real_paths, "index-ranking", index="ranking:global-ai-index-2024")
     russia = next(r for r in rows if short(r["state"]) == "RUS")
     assert russia["rank"] == 31 and russia["indexSize"] == 83
@@ -102,7 +102,7 @@ def test_russia_rank_31_of_83(real_store: OxigraphStore, real_paths: ProjectPath
     assert {"IND", "BRA", "USA", "CHN"} <= above
 
 
-def test_microchip_restrictions_on_russia(real_store: OxigraphStore, real_paths: ProjectPaths) -> None:
+def test_microchip_restrictions_on_russia(real_store: Store, real_paths: ProjectPaths) -> None:
     rows = named(
         real_store,
         real_paths,
@@ -120,7 +120,7 @@ def test_microchip_restrictions_on_russia(real_store: OxigraphStore, real_paths:
 # --- the user's question ---------------------------------------------------------------------
 
 
-def test_brics_states_cooperating_with_china_on_ai(real_store: OxigraphStore, real_paths: ProjectPaths) -> None:
+def test_brics_states_cooperating_with_china_on_ai(real_store: Store, real_paths: ProjectPaths) -> None:
     rows = named(real_store, real_paths, "bloc-members-cooperating-with", as_of="2025-01-31")
     by_state: dict[str, set[str]] = {}
     for row in rows:
@@ -133,7 +133,7 @@ def test_brics_states_cooperating_with_china_on_ai(real_store: OxigraphStore, re
     assert before == []
 
 
-def test_states_whose_institutions_cooperate_with_china(real_store: OxigraphStore) -> None:
+def test_states_whose_institutions_cooperate_with_china(real_store: Store) -> None:
     rows = real_store.query(
         """SELECT DISTINCT ?state WHERE {
              ?c a ag:Cooperation ; ag:participant ?inst ; ag:concerns state:CHN ; ag:topic ?t .
@@ -146,7 +146,7 @@ def test_states_whose_institutions_cooperate_with_china(real_store: OxigraphStor
 # --- BRICS -----------------------------------------------------------------------------------
 
 
-def _members(store: OxigraphStore, paths: ProjectPaths, alliance: str, as_of: str) -> set[str]:
+def _members(store: Store, paths: ProjectPaths, alliance: str, as_of: str) -> set[str]:
     rows = named(store, paths, "alliance-members", alliance=alliance, as_of=as_of)
     return {short(r["member"]) for r in rows if short(r["role"]) in {"founding-member", "member"}}
 
@@ -160,13 +160,11 @@ def _members(store: OxigraphStore, paths: ProjectPaths, alliance: str, as_of: st
         ("2025-02-01", {"BRA", "RUS", "IND", "CHN", "ZAF", "EGY", "ETH", "IRN", "ARE", "IDN"}),
     ],
 )
-def test_brics_members_as_of(
-    real_store: OxigraphStore, real_paths: ProjectPaths, as_of: str, expected: set[str]
-) -> None:
+def test_brics_members_as_of(real_store: Store, real_paths: ProjectPaths, as_of: str, expected: set[str]) -> None:
     assert _members(real_store, real_paths, "alliance:brics", as_of) == expected
 
 
-def test_brics_special_statuses(real_store: OxigraphStore) -> None:
+def test_brics_special_statuses(real_store: Store) -> None:
     assert ask(real_store, "?m org:member state:ARG ; org:organization alliance:brics ; ag:role role:declined")
     assert ask(real_store, "?m org:member state:SAU ; org:organization alliance:brics ; ag:role role:ambiguous")
     assert not ask(real_store, "state:SAU ag:memberOf alliance:brics")
@@ -177,7 +175,7 @@ def test_brics_special_statuses(real_store: OxigraphStore) -> None:
     )
 
 
-def test_south_africa_dates_disagree(real_store: OxigraphStore) -> None:
+def test_south_africa_dates_disagree(real_store: Store) -> None:
     assert ask(real_store, "membership:brics-zaf-2010 ag:disagreesWith membership:brics-zaf-2011")
 
 
@@ -193,11 +191,11 @@ def test_south_africa_dates_disagree(real_store: OxigraphStore) -> None:
         ("eu-2022-06-sberbank-swift", "alliance:european-union", "2022-06-14"),
     ],
 )
-def test_measure_dates(real_store: OxigraphStore, measure: str, imposer: str, date: str) -> None:
+def test_measure_dates(real_store: Store, measure: str, imposer: str, date: str) -> None:
     assert ask(real_store, f'measure:{measure} ag:imposer {imposer} ; ag:startDate "{date}"^^xsd:date')
 
 
-def test_ai_diffusion_rule_not_enforced(real_store: OxigraphStore) -> None:
+def test_ai_diffusion_rule_not_enforced(real_store: Store) -> None:
     rows = real_store.query(
         "SELECT ?m ?status WHERE { ?m a ag:ExportControl ; ag:status ?status . "
         'FILTER (CONTAINS(STR(?m), "diffusion")) }'
@@ -208,7 +206,7 @@ def test_ai_diffusion_rule_not_enforced(real_store: OxigraphStore) -> None:
 # --- multilateral groupings and the index ----------------------------------------------------
 
 
-def test_gpai_founders_and_bletchley_signatories(real_store: OxigraphStore, real_paths: ProjectPaths) -> None:
+def test_gpai_founders_and_bletchley_signatories(real_store: Store, real_paths: ProjectPaths) -> None:
     gpai = named(real_store, real_paths, "alliance-members", alliance="alliance:gpai", as_of="2020-07-01")
     assert len({r["member"] for r in gpai if short(r["role"]) == "founding-member"}) == 15
     bletchley = named(
@@ -222,6 +220,6 @@ def test_gpai_founders_and_bletchley_signatories(real_store: OxigraphStore, real
     assert len(signatories) == 29 and {"CHN", "USA", "european-union"} <= signatories
 
 
-def test_global_ai_index_top_three(real_store: OxigraphStore, real_paths: ProjectPaths) -> None:
+def test_global_ai_index_top_three(real_store: Store, real_paths: ProjectPaths) -> None:
     rows = named(real_store, real_paths, "index-ranking")
     assert [short(r["state"]) for r in rows[:3]] == ["USA", "CHN", "SGP"]

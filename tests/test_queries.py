@@ -16,7 +16,7 @@ from alliance_graph.queries import (
     parse_query_file,
     run,
 )
-from alliance_graph.store import OxigraphStore
+from alliance_graph.store import Store
 
 CATALOGUE = load_catalogue(ROOT / "queries")
 
@@ -37,7 +37,7 @@ def test_catalogue_has_the_questions_analysts_need() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_every_query_runs_with_defaults_and_examples(real_store: OxigraphStore, name: str) -> None:
+def test_every_query_runs_with_defaults_and_examples(real_store: Store, name: str) -> None:
     query = CATALOGUE[name]
     examples = {p.name: p.example for p in query.parameters if p.example is not None}
     for values in ({}, examples):
@@ -57,7 +57,7 @@ def test_every_query_runs_with_defaults_and_examples(real_store: OxigraphStore, 
         ("state:CHN", "is not a known ag:Grouping"),
     ],
 )
-def test_bad_iri_values_are_refused(real_store: OxigraphStore, value: str, message: str) -> None:
+def test_bad_iri_values_are_refused(real_store: Store, value: str, message: str) -> None:
     query = CATALOGUE["bloc-members-cooperating-with"]
     with pytest.raises(ParameterError, match=message) as caught:
         bind(query, {"bloc": value}, real_store)
@@ -80,7 +80,7 @@ def test_list_parameters_and_optional_ones() -> None:
     assert "VALUES ?role { UNDEF }" in text
 
 
-def test_paging(real_store: OxigraphStore, real_paths: ProjectPaths) -> None:
+def test_paging(real_store: Store, real_paths: ProjectPaths) -> None:
     query = CATALOGUE["alliance-members"]
     first = run(real_store, query, {"as_of": "2025-02-01"}, limit=3)
     second = run(real_store, query, {"as_of": "2025-02-01"}, limit=3, offset=3)

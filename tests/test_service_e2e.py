@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import FIXTURES, make_project
+from conftest import FIXTURES, REMOTE, make_project
 from rdflib import Graph
 from servers import Server
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
@@ -31,7 +31,7 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture(scope="module")
 def real_server(real_paths: ProjectPaths) -> Iterator[Server]:
-    server = Server(real_paths, ALLIANCE_GRAPH_QUERY_TIMEOUT="3")
+    server = Server(real_paths, ALLIANCE_GRAPH_QUERY_TIMEOUT="3", ALLIANCE_GRAPH_STORE=REMOTE or "oxigraph")
     server.start()
     yield server
     server.stop()

@@ -31,6 +31,7 @@ from .namespaces import (
 )
 from .ontology import Schema, parse_turtle
 from .paths import ProjectPaths
+from .remote import RemoteStore
 from .states import states_graph
 from .store import MemoryStore, OxigraphStore, Store, StoreLocation
 from .validate import Violation, data_view, run_shacl
@@ -155,4 +156,15 @@ def build_in_memory(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[M
     prepared = prepare(paths, progress)
     store = MemoryStore()
     load(store, prepared, progress)
+    return store, prepared
+
+
+def build_remote(paths: ProjectPaths, spec: str, progress: Progress = _quiet) -> tuple[RemoteStore, Prepared]:
+    """Build into a remote SPARQL server; its graphs are swapped in by one update request."""
+    prepared = prepare(paths, progress)
+    store = RemoteStore(spec)
+    done = _timed(prepared.timings, "load", progress)
+    store.replace_all(prepared.graphs)
+    done()
+    progress(f"loaded {len(prepared.graphs)} named graphs into {spec}")
     return store, prepared

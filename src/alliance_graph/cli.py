@@ -14,10 +14,11 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from . import stats as stats_module
-from .build import BuildError, build_in_memory, build_on_disk, check
+from .build import BuildError, build_in_memory, build_on_disk, build_remote, check
 from .namespaces import GRAPH_ONTOLOGY, PREFIXES
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
+from .remote import RemoteStore, is_remote
 from .results import columns_of, evidence_index, records, to_csv, to_json, to_table
 from .store import QuerySyntaxError, Store, StoreError, backend_name, open_current
 
@@ -31,7 +32,11 @@ app.add_typer(ontology_app, name="ontology")
 
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Backend: oxigraph (default, on disk) or memory. Env: ALLIANCE_GRAPH_STORE."),
+    typer.Option(
+        "--store",
+        help="Backend: oxigraph (default, on disk), memory, or sparql+http://host:port/query. "
+        "Env: ALLIANCE_GRAPH_STORE.",
+    ),
 ]
 FORMATS = ("table", "json", "csv")
 EXPORT_FORMATS = {
@@ -59,6 +64,8 @@ def _open(store_name: str | None) -> Store:
         if backend == "memory":
             store, _prepared = build_in_memory(project(), progress)
             return store
+        if is_remote(backend):
+            return RemoteStore(backend)
         return open_current(project().var_dir)
     except BuildError as exc:
         fail(f"{exc}: {exc.problems[0]}")
@@ -71,10 +78,15 @@ def build(store: StoreOption = None) -> None:
     """Compile data/, validate it (SHACL), infer, and load a fresh store; swap it in atomically."""
     started = time.perf_counter()
     try:
-        if backend_name(store) == "memory":
+        backend = backend_name(store)
+        if backend == "memory":
             mem, prepared = build_in_memory(project(), progress)
             where = "memory (not kept)"
             triples = len(mem)
+        elif is_remote(backend):
+            _remote, prepared = build_remote(project(), backend, progress)
+            where = backend
+            triples = sum(len(g) for g in prepared.graphs.values())
         else:
             path, prepared = build_on_disk(project(), progress)
             where = str(path)

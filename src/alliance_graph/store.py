@@ -85,6 +85,11 @@ class Store(ABC):
     @abstractmethod
     def dump(self, fmt: str) -> bytes: ...
 
+    @property
+    def location(self) -> str:
+        """Where the store is, for health reports."""
+        return "memory"
+
     def close(self) -> None:  # noqa: B027 - most stores have nothing to release
         """Release the store."""
 
@@ -115,6 +120,10 @@ class OxigraphStore(Store):
                 self._store = ox.Store(str(path))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    @property
+    def location(self) -> str:
+        return str(self.path) if self.path is not None else "memory"
 
     @property
     def native(self) -> ox.Store:
@@ -310,11 +319,12 @@ class StoreLocation:
 
 
 def backend_name(explicit: str | None = None) -> str:
-    """The backend asked for by ``--store`` or the environment; ``oxigraph`` by default."""
+    """The backend asked for by ``--store`` or the environment: ``oxigraph`` (default),
+    ``memory``, or a remote server as ``sparql+http://host:port/path``."""
     name = (explicit or os.environ.get(ENV_STORE) or "oxigraph").strip()
-    if name not in {"oxigraph", "memory"}:
-        raise StoreError(f"unknown store {name!r}: use oxigraph or memory")
-    return name
+    if name in {"oxigraph", "memory"} or name.startswith(("sparql+http://", "sparql+https://")):
+        return name
+    raise StoreError(f"unknown store {name!r}: use oxigraph, memory or sparql+http://host:port/path")
 
 
 def open_current(var_dir: Path, *, read_only: bool = True) -> OxigraphStore:

@@ -22,6 +22,8 @@ class Settings:
     """What an operator can tune; every field has an environment variable."""
 
     var_dir: Path = field(default_factory=lambda: project().var_dir)
+    #: ALLIANCE_GRAPH_STORE: ``oxigraph`` (the build under var/) or ``sparql+http://host:port/query``.
+    store: str = field(default_factory=lambda: os.environ.get("ALLIANCE_GRAPH_STORE", "oxigraph"))
     queries_dir: Path = field(default_factory=lambda: project().queries_dir)
     #: ALLIANCE_GRAPH_UPDATE_TOKEN: bearer token for SPARQL Update; updates are refused without it.
     update_token: str | None = field(default_factory=lambda: os.environ.get("ALLIANCE_GRAPH_UPDATE_TOKEN") or None)

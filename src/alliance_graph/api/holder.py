@@ -11,17 +11,23 @@ import os
 import threading
 from pathlib import Path
 
-from ..store import OxigraphStore, StoreError, StoreLocation
+from ..remote import RemoteStore, is_remote
+from ..store import OxigraphStore, Store, StoreError, StoreLocation
 
 
 class StoreHolder:
-    """Hands out the current store; opens it read-write so SPARQL Update can write to it."""
+    """Hands out the current store; opens it read-write so SPARQL Update can write to it.
 
-    def __init__(self, var_dir: Path) -> None:
+    With a remote store there is nothing to reopen: the server's own graphs are swapped by
+    ``alliance-graph build --store ...``.
+    """
+
+    def __init__(self, var_dir: Path, spec: str = "oxigraph") -> None:
         self.location = StoreLocation(var_dir)
         self._lock = threading.Lock()
         self._store: OxigraphStore | None = None
         self._target: str | None = None
+        self.remote = RemoteStore(spec) if is_remote(spec) else None
         self.generation = 0
 
     def _link_target(self) -> str | None:
@@ -30,7 +36,12 @@ class StoreHolder:
         except OSError:
             return None
 
-    def get(self) -> OxigraphStore:
+    def get(self) -> Store:
+        if self.remote is not None:
+            return self.remote
+        return self.local()
+
+    def local(self) -> OxigraphStore:
         target = self._link_target()
         if target is None:
             raise StoreError(f"no graph has been built yet under {self.location.current.parent}")

@@ -157,7 +157,7 @@ def router(state: ServiceState) -> APIRouter:
                 {
                     "status": "ok",
                     "store": store.name,
-                    "path": str(store.path),
+                    "location": store.location,
                     "triples": len(store),
                     "build": build_info(store),
                 }

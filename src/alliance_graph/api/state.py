@@ -17,7 +17,7 @@ from typing import TypeVar
 import anyio
 
 from ..queries import NamedQuery, load_catalogue
-from ..store import Answer, OxigraphStore, QueryTimeout
+from ..store import Answer, OxigraphStore, QueryTimeout, Store
 from .config import Settings
 from .holder import StoreHolder
 from .workers import QueryWorkers
@@ -35,9 +35,9 @@ class ServiceState:
 
     @classmethod
     def create(cls, settings: Settings) -> ServiceState:
-        return cls(settings, StoreHolder(settings.var_dir), load_catalogue(settings.queries_dir))
+        return cls(settings, StoreHolder(settings.var_dir, settings.store), load_catalogue(settings.queries_dir))
 
-    def store(self) -> OxigraphStore:
+    def store(self) -> Store:
         return self.holder.get()
 
     def deadline(self) -> float:
@@ -51,9 +51,15 @@ class ServiceState:
         named_graphs: list[str] | None = None,
         max_rows: int | None = None,
     ) -> Answer:
-        """Run a query in a worker process that is killed if it overruns the time limit."""
+        """Run a query in a worker process that is killed if it overruns the time limit (or, on a
+        remote server, over HTTP with the time limit as the request's timeout)."""
         store = self.store()
-        assert store.path is not None
+        if not isinstance(store, OxigraphStore) or store.path is None:
+            return await self.run(
+                lambda deadline: store.query(
+                    text, default_graphs=default_graphs, named_graphs=named_graphs, max_rows=max_rows, deadline=deadline
+                )
+            )
         return await self.workers.query(
             store.path,
             self.holder.generation,
