@@ -37,7 +37,9 @@ test: $(VENV)/.installed ui/node_modules/.installed lint
 	$(BIN)/pytest -q
 
 bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.http
 
 clean:
 	rm -rf var

@@ -43,9 +43,7 @@ def time_queries(store: OxigraphStore, synthetic: bool, runs: int) -> dict[str, 
     catalogue = load_catalogue(ROOT / "queries")
     out: dict[str, dict[str, float]] = {}
     for name, query in catalogue.items():
-        params: dict[str, Any] = {
-            p.name: AS_OF for p in query.parameters if p.type == "date" and p.name != "from"
-        }
+        params: dict[str, Any] = {p.name: AS_OF for p in query.parameters if p.type == "date" and p.name != "from"}
         if synthetic:
             params.update(SYNTHETIC_PARAMS.get(name, {}))
         text, _ = paged_text(store, query, params, 100, 0)
@@ -103,14 +101,10 @@ def table(results: list[dict[str, Any]]) -> str:
     lines = [" | ".join(header), " | ".join("---" for _ in header)]
     lines.append(" | ".join(["build (s)"] + [f"{r['build']['build_s']:.2f}" for r in results]))
     lines.append(
-        " | ".join(
-            ["peak memory (MB)"] + [f"{r['build'].get('peak_rss_mb', float('nan')):.0f}" for r in results]
-        )
+        " | ".join(["peak memory (MB)"] + [f"{r['build'].get('peak_rss_mb', float('nan')):.0f}" for r in results])
     )
     for name in names:
-        cells = [
-            f"{r['queries'][name]['median_ms']:.1f} / {r['queries'][name]['p95_ms']:.1f}" for r in results
-        ]
+        cells = [f"{r['queries'][name]['median_ms']:.1f} / {r['queries'][name]['p95_ms']:.1f}" for r in results]
         lines.append(" | ".join([name + " (median / p95 ms)", *cells]))
     base = results[0]["queries"]
     last = results[-1]["queries"]

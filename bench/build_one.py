@@ -37,9 +37,7 @@ def main(scale: int, directory: Path) -> dict[str, float]:
     store = ox.Store(str(directory))
     for name, chunk in ((GRAPH_ONTOLOGY, ontology), (GRAPH_STATES, states), (data_graph("synthetic"), data)):
         store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-    store.bulk_extend(
-        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(GRAPH_INFERRED))) for t in inferred
-    )
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(str(GRAPH_INFERRED))) for t in inferred)
     store.flush()
     loaded = time.perf_counter()
     return {

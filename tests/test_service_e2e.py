@@ -364,6 +364,19 @@ def test_update_needs_the_right_token(scratch_server: Server) -> None:
     assert update(scratch_server, text, token="wrong").status_code == 403
 
 
+def test_cached_answers_follow_updates(scratch_server: Server) -> None:
+    query = {"query": "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/cache> { ?s ?p ?o } }", "format": "json"}
+
+    def count() -> int:
+        return int(sparql(scratch_server, params=query).json()["results"]["bindings"][0]["n"]["value"])
+
+    assert count() == count() == 0  # the second answer comes from the cache
+    assert (
+        update(scratch_server, "INSERT DATA { GRAPH <http://example.org/cache> { <s:c> <p:c> 1 } }").status_code == 204
+    )
+    assert count() == 1
+
+
 def test_failed_update_is_atomic(scratch_server: Server) -> None:
     before = triples(scratch_server)
     response = update(scratch_server, "INSERT DATA { <s:atomic> <p:p> 1 } ; CLEAR GRAPH <http://nope/> ; BROKEN")

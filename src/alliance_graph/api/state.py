@@ -18,6 +18,7 @@ import anyio
 
 from ..queries import NamedQuery, load_catalogue
 from ..store import Answer, OxigraphStore, QueryTimeout, Store
+from .cache import AnswerCache
 from .config import Settings
 from .holder import StoreHolder
 from .workers import QueryWorkers
@@ -32,6 +33,7 @@ class ServiceState:
     catalogue: dict[str, NamedQuery]
     limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(4))
     workers: QueryWorkers = field(default_factory=QueryWorkers)
+    cache: AnswerCache = field(default_factory=AnswerCache)
 
     @classmethod
     def create(cls, settings: Settings) -> ServiceState:
@@ -60,7 +62,18 @@ class ServiceState:
                     text, default_graphs=default_graphs, named_graphs=named_graphs, max_rows=max_rows, deadline=deadline
                 )
             )
-        return await self.workers.query(
+        key = (
+            store.location,
+            self.holder.generation,
+            text,
+            tuple(default_graphs or ()),
+            tuple(named_graphs or ()),
+            max_rows,
+        )
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        answer = await self.workers.query(
             store.path,
             self.holder.generation,
             text,
@@ -69,6 +82,8 @@ class ServiceState:
             named_graphs=named_graphs,
             max_rows=max_rows,
         )
+        self.cache.put(key, answer)
+        return answer
 
     async def run(self, work: Callable[[float], T]) -> T:
         """Run ``work(deadline)`` in a worker thread; raise ``QueryTimeout`` past the deadline."""
