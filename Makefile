@@ -26,7 +26,7 @@ build: $(VENV)/.installed
 docs: $(VENV)/.installed
 	$(BIN)/alliance-graph ontology docs
 
-run: build docs ui/node_modules/.installed
+run: build ui/node_modules/.installed
 	$(BIN)/alliance-graph serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed

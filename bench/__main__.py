@@ -12,21 +12,28 @@ import json
 import os
 import platform
 import resource
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from alliance_graph.build import build_on_disk
 from alliance_graph.paths import ProjectPaths
 from alliance_graph.queries import load_catalogue, paged_text
-from alliance_graph.store import OxigraphStore, open_current
+from alliance_graph.remote import RemoteStore
+from alliance_graph.store import MemoryStore, OxigraphStore, Store, StoreError, open_current
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2025-06-01"
+#: The remote server and rdflib's memory store are measured up to these scales (rdflib's engine
+#: needs seconds to minutes per question beyond 10k triples).
+REMOTE_MAX_SCALE = int(os.environ.get("BENCH_REMOTE_MAX_SCALE", "100000"))
+MEMORY_MAX_SCALE = int(os.environ.get("BENCH_MEMORY_MAX_SCALE", "10000"))
 #: Parameters that exist in the synthetic graph where a question's default names a real entity.
 SYNTHETIC_PARAMS: dict[str, dict[str, str]] = {
     "facts-about": {"subject": "inst:syn-0"},
@@ -39,7 +46,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def time_queries(store: OxigraphStore, synthetic: bool, runs: int) -> dict[str, dict[str, float]]:
+def time_queries(store: Store, synthetic: bool, runs: int) -> dict[str, dict[str, float]]:
     catalogue = load_catalogue(ROOT / "queries")
     out: dict[str, dict[str, float]] = {}
     for name, query in catalogue.items():
@@ -57,7 +64,9 @@ def time_queries(store: OxigraphStore, synthetic: bool, runs: int) -> dict[str, 
     return out
 
 
-def bench_synthetic(scale: int, runs: int) -> dict[str, Any]:
+def bench_synthetic(scale: int, runs: int) -> list[dict[str, Any]]:
+    """The embedded store at ``scale``, then the same quads on the other backends."""
+    entries = []
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "store"
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -72,9 +81,66 @@ def bench_synthetic(scale: int, runs: int) -> dict[str, Any]:
         build = json.loads(child.stdout)
         build["peak_rss_mb"] = max(peak, before) / 1024
         store = OxigraphStore(directory, read_only=True)
-        queries = time_queries(store, True, runs)
+        entries.append(
+            {"scale": scale, "backend": "oxigraph", "build": build, "queries": time_queries(store, True, runs)}
+        )
+        quads = store.dump("nquads")
         store.close()
-    return {"scale": scale, "build": build, "queries": queries}
+        if scale <= REMOTE_MAX_SCALE:
+            entries.append(bench_remote(scale, quads, Path(tmp) / "server", runs))
+        if scale <= MEMORY_MAX_SCALE:
+            entries.append(bench_memory(scale, quads, max(1, runs // 5)))
+    return entries
+
+
+def bench_remote(scale: int, quads: bytes, location: Path, runs: int) -> dict[str, Any]:
+    """The Oxigraph server from PyPI, loaded and queried through the remote backend."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "oxigraph"),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        store = RemoteStore(f"sparql+http://127.0.0.1:{port}/query", timeout=600)
+        for _ in range(100):
+            try:
+                store.query("ASK {}")
+                break
+            except StoreError:
+                time.sleep(0.1)
+        started = time.perf_counter()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/store", data=quads, method="POST", headers={"Content-Type": "application/n-quads"}
+        )
+        urllib.request.urlopen(request, timeout=600).read()
+        build = {"triples": len(store), "build_s": time.perf_counter() - started}
+        return {"scale": scale, "backend": "remote server", "build": build, "queries": time_queries(store, True, runs)}
+    finally:
+        server.kill()
+        server.wait(10)
+
+
+def bench_memory(scale: int, quads: bytes, runs: int) -> dict[str, Any]:
+    """rdflib's in-memory store (evaluated by rdflib's own SPARQL engine)."""
+    started = time.perf_counter()
+    store = MemoryStore()
+    store.dataset.parse(data=quads, format="nquads")
+    build = {"triples": len(store), "build_s": time.perf_counter() - started}
+    return {"scale": scale, "backend": "rdflib memory", "build": build, "queries": time_queries(store, True, runs)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def bench_curated(runs: int) -> dict[str, Any]:
@@ -92,12 +158,12 @@ def bench_curated(runs: int) -> dict[str, Any]:
         queries = time_queries(store, False, runs)
         store.close()
         del os.environ["ALLIANCE_GRAPH_VAR"]
-    return {"scale": "curated", "build": build, "queries": queries}
+    return {"scale": "curated", "backend": "oxigraph", "build": build, "queries": queries}
 
 
 def table(results: list[dict[str, Any]]) -> str:
     names = sorted(results[0]["queries"])
-    header = ["question"] + [f"{r['scale']} ({r['build']['triples']:,} t)" for r in results]
+    header = ["question"] + [f"{r['scale']} {r['backend']} ({r['build']['triples']:,} t)" for r in results]
     lines = [" | ".join(header), " | ".join("---" for _ in header)]
     lines.append(" | ".join(["build (s)"] + [f"{r['build']['build_s']:.2f}" for r in results]))
     lines.append(
@@ -119,7 +185,7 @@ def main() -> None:
     results = [bench_curated(runs)]
     for scale in scales:
         print(f"building and querying {scale:,} synthetic triples ...", file=sys.stderr)
-        results.append(bench_synthetic(scale, runs if scale < 1_000_000 else max(3, runs // 3)))
+        results.extend(bench_synthetic(scale, runs if scale < 1_000_000 else max(3, runs // 3)))
     report = table(results)
     print(report)
     out = ROOT / "bench" / "results"

@@ -100,7 +100,20 @@ def build(store: StoreOption = None) -> None:
     warnings = [v for v in prepared.violations if v.severity != "Violation"]
     for warning in warnings:
         typer.echo(str(warning), err=True)
+    _render_docs()
     typer.echo(f"built {triples} triples in {time.perf_counter() - started:.1f}s into {where}")
+
+
+def _render_docs() -> None:
+    """Refresh the ontology docs with every build, so /ontology follows a schema change at once.
+    A failure here is reported but does not undo the build."""
+    from .ontology.docs import render
+
+    paths = project()
+    try:
+        render(paths.ontology_file, paths.var_dir / "docs")
+    except Exception as exc:  # pyLODE or Graphviz trouble must not cost the analysts their graph
+        typer.echo(f"warning: ontology docs not rendered: {exc}", err=True)
 
 
 @app.command()

@@ -26,12 +26,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .namespaces import GRAPH_BASE, sparql_prefix_block
-from .store import Answer, QuerySyntaxError, QueryTimeout, Store, StoreError
+from .store import Answer, QuerySyntaxError, QueryTimeout, Store, StoreError, serialize_union
 
 SCHEME = "sparql+"
 STAGING = "https://w3id.org/alliance-graph/staging/"
@@ -203,14 +203,9 @@ class RemoteStore(Store):
 
     def dump(self, fmt: str) -> bytes:
         answer = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        from rdflib import Dataset
-
-        dataset = Dataset()
-        for s, p, o, g in answer.rows:
-            dataset.graph(g).add((s, p, o))  # type: ignore[arg-type]
         if fmt in {"nquads", "trig"}:
+            dataset = Dataset()
+            for s, p, o, g in answer.rows:
+                dataset.graph(g).add((s, p, o))  # type: ignore[arg-type]
             return dataset.serialize(format=fmt, encoding="utf-8")
-        union = Graph()
-        for s, p, o, _g in answer.rows:
-            union.add((s, p, o))  # type: ignore[arg-type]
-        return union.serialize(format=fmt, encoding="utf-8")
+        return serialize_union(((s, p, o) for s, p, o, _g in answer.rows), fmt)  # type: ignore[misc]

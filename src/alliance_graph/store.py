@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +103,30 @@ def _check_deadline(deadline: float | None) -> None:
         raise QueryTimeout("the query ran past its time limit and was stopped")
 
 
+def collect_rows(
+    solutions: Iterable[Iterable[Node | None]], max_rows: int | None, deadline: float | None
+) -> tuple[list[tuple[Node | None, ...]], bool]:
+    """Materialise solutions up to ``max_rows``, checking the deadline between rows; the flag
+    says whether rows were cut."""
+    rows: list[tuple[Node | None, ...]] = []
+    for solution in solutions:
+        _check_deadline(deadline)
+        if max_rows is not None and len(rows) >= max_rows:
+            return rows, True
+        rows.append(tuple(solution))
+    return rows, False
+
+
+def serialize_union(triples: Iterable[tuple[Node, Node, Node]], fmt: str) -> bytes:
+    """Every triple of every graph in one graph, in a triple syntax, with the project prefixes."""
+    union = Graph()
+    for prefix, iri in PREFIXES.items():
+        union.bind(prefix, iri, override=True)
+    for triple in triples:
+        union.add(triple)  # type: ignore[arg-type]
+    return union.serialize(format=fmt, encoding="utf-8")
+
+
 class OxigraphStore(Store):
     """pyoxigraph on disk (or in memory when ``path`` is None), queried natively."""
 
@@ -153,14 +177,8 @@ class OxigraphStore(Store):
             return Answer("ASK", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows: list[tuple[Node | None, ...]] = []
-            truncated = False
-            for solution in result:
-                _check_deadline(deadline)
-                if max_rows is not None and len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append(tuple(None if t is None else from_ox(t) for t in solution))
+            converted = ((None if t is None else from_ox(t) for t in solution) for solution in result)
+            rows, truncated = collect_rows(converted, max_rows, deadline)
             return Answer("SELECT", variables, rows, truncated=truncated)
         graph = Graph()
         for triple in result:
@@ -191,12 +209,10 @@ class OxigraphStore(Store):
         }
         if fmt in formats:
             return self._store.dump(format=formats[fmt]) or b""
-        union = Graph()
-        for quad in self._store:
-            union.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
-        for prefix, iri in PREFIXES.items():
-            union.bind(prefix, iri, override=True)
-        return union.serialize(format=fmt, encoding="utf-8")
+        return serialize_union(
+            ((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in self._store),  # type: ignore[misc]
+            fmt,
+        )
 
     def close(self) -> None:
         if self.path is not None and not self.read_only:
@@ -239,14 +255,7 @@ class MemoryStore(Store):
             return Answer("ASK", boolean=bool(result.askAnswer))
         if result.type == "SELECT":
             variables = [str(v) for v in result.vars or []]
-            rows: list[tuple[Node | None, ...]] = []
-            truncated = False
-            for row in result:
-                _check_deadline(deadline)
-                if max_rows is not None and len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append(tuple(row))  # type: ignore[arg-type]
+            rows, truncated = collect_rows(result, max_rows, deadline)  # type: ignore[arg-type]
             return Answer("SELECT", variables, rows, truncated=truncated)
         graph = Graph()
         for triple in result:
@@ -272,10 +281,7 @@ class MemoryStore(Store):
     def dump(self, fmt: str) -> bytes:
         if fmt in {"nquads", "trig"}:
             return self.dataset.serialize(format=fmt, encoding="utf-8")
-        union = Graph()
-        for s, p, o, _g in self.dataset.quads((None, None, None, None)):
-            union.add((s, p, o))
-        return union.serialize(format=fmt, encoding="utf-8")
+        return serialize_union(((s, p, o) for s, p, o, _g in self.dataset.quads((None, None, None, None))), fmt)
 
 
 class StoreLocation:
