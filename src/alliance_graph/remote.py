@@ -36,6 +36,7 @@ from .store import Answer, QuerySyntaxError, QueryTimeout, Store, StoreError, se
 SCHEME = "sparql+"
 STAGING = "https://w3id.org/alliance-graph/staging/"
 CHUNK = 200_000
+GRAPH_LIST_TTL_S = 5.0
 
 
 def is_remote(spec: str | None) -> bool:
@@ -71,6 +72,7 @@ class RemoteStore(Store):
         self.timeout = timeout
         self.path = None
         self._graphs: list[str] | None = None
+        self._graphs_read = 0.0
 
     @property
     def location(self) -> str:
@@ -104,7 +106,9 @@ class RemoteStore(Store):
     # --- dataset ------------------------------------------------------------------------------
 
     def graph_names(self) -> list[str]:
-        if self._graphs is None:
+        """The server's named graphs; re-read every few seconds, since another process (a build)
+        may add or drop graphs behind this one's back."""
+        if self._graphs is None or time.monotonic() - self._graphs_read > GRAPH_LIST_TTL_S:
             text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
             body = self._post(
                 self.query_url,
@@ -114,6 +118,7 @@ class RemoteStore(Store):
             )
             rows = json.loads(body)["results"]["bindings"]
             self._graphs = sorted(r["g"]["value"] for r in rows if not r["g"]["value"].startswith(STAGING))
+            self._graphs_read = time.monotonic()
         return self._graphs
 
     def query(
