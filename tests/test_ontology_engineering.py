@@ -191,3 +191,19 @@ def test_protege_catalog_resolves_offline() -> None:
         assert (ROOT / "ontology" / entry.attrib["uri"]).is_file()
     names = {entry.attrib["name"] for entry in catalog}
     assert "https://w3id.org/alliance-graph/ontology" in names
+
+
+def test_protege_style_turtle_is_accepted_by_the_build(project: ProjectPaths) -> None:
+    """Protégé itself does not run here; its Turtle layout (``@base``, the empty prefix, banners,
+    ``owl:Axiom`` annotations) does, merged into the schema the way a save would."""
+    saved = ontology.parse_turtle(project.ontology_file)
+    saved.parse(str(ROOT / "tests" / "fixtures" / "protege" / "extension.ttl"), format="turtle")
+    text = saved.serialize(format="turtle", base="https://w3id.org/alliance-graph/ontology")
+    project.ontology_file.write_text(text, encoding="utf-8")
+    (project.data_dir / "engineering.yaml").write_text(NEW_MEASURE.replace("    computeThreshold: 4800\n", ""))
+    build_on_disk(project)
+    store = open_current(project.var_dir)
+    assert store.query("ASK { measure:eng-compute-control a ag:RestrictiveMeasure }").boolean
+    store.close()
+    findings = report(ontology.parse_turtle(project.ontology_file), project)
+    assert [f for f in findings if f.level == "error"] == []
