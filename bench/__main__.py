@@ -12,7 +12,6 @@ import json
 import multiprocessing
 import os
 import platform
-import resource
 import socket
 import statistics
 import subprocess
@@ -73,7 +72,6 @@ def bench_synthetic(scale: int, runs: int) -> list[dict[str, Any]]:
     entries = []
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "store"
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         child = subprocess.run(
             [sys.executable, "-m", "bench.build_one", str(scale), str(directory)],
             capture_output=True,
@@ -81,9 +79,7 @@ def bench_synthetic(scale: int, runs: int) -> list[dict[str, Any]]:
             check=True,
             cwd=ROOT,
         )
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         build = json.loads(child.stdout)
-        build["peak_rss_mb"] = max(peak, before) / 1024
         store = OxigraphStore(directory, read_only=True)
         entries.append(
             {"scale": scale, "backend": "oxigraph", "build": build, "queries": time_queries(store, True, runs)}

@@ -6,6 +6,7 @@ python -m bench.build_one SCALE DIRECTORY  → prints a JSON line of timings
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -46,6 +47,7 @@ def main(scale: int, directory: Path) -> dict[str, float]:
         "infer_s": derived - generated,
         "load_s": loaded - derived,
         "build_s": loaded - generated,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
