@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -317,10 +317,3 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
         files.append(compiler.compiled)
         mappings += compiler.mappings
     return Compilation(files, mappings, errors)
-
-
-def iter_records(compilation: Compilation) -> Iterator[tuple[CompiledFile, URIRef]]:
-    """Every (file, subject) pair the compilation defines."""
-    for compiled in compilation.files:
-        for iri in compiled.records:
-            yield compiled, iri

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -118,7 +118,3 @@ def columns_of(answer: Answer, evidence: bool) -> list[str]:
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def iter_rows_plain(rows: Iterable[tuple[Node | None, ...]]) -> list[list[Any]]:
-    return [[plain(t) for t in row] for row in rows]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .namespaces import shorten
 from .results import plain
 from .store import Store
 
@@ -84,8 +85,8 @@ def collect(store: Store) -> dict[str, Any]:
     """Every figure of the stats report as plain data."""
     counts = {cls: 0 for cls in COUNTED_CLASSES}
     for row in store.query(CLASS_COUNTS % " ".join(COUNTED_CLASSES)).dicts():
-        counts[_short(str(row["class"]))] = int(plain(row["n"]))
-    disagreements = [(_short(str(r["fact"])), _short(str(r["other"]))) for r in store.query(DISAGREEMENTS).dicts()]
+        counts[shorten(str(row["class"]))] = int(plain(row["n"]))
+    disagreements = [(shorten(str(r["fact"])), shorten(str(r["other"]))) for r in store.query(DISAGREEMENTS).dicts()]
     newest = store.query(NEWEST_SOURCE).dicts()
     single = store.query(SINGLE_SOURCE_FACTS).dicts()
     return {
@@ -103,12 +104,6 @@ def collect(store: Store) -> dict[str, Any]:
         "newest_source": plain(newest[0]["newest"]) if newest else None,
         "build": build_info(store),
     }
-
-
-def _short(iri: str) -> str:
-    from .namespaces import shorten
-
-    return shorten(iri)
 
 
 def render(stats: dict[str, Any], top: int = 10) -> str:
