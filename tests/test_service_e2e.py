@@ -207,21 +207,37 @@ def test_update_post_form_and_direct(scratch_server: Server) -> None:
     assert sorted(b["o"]["value"] for b in answer.json()["results"]["bindings"]) == ["1", "2"]
 
 
-@pytest.mark.parametrize("name", ["update_dataset_default_graph", "update_dataset_named_graphs"])
-def test_update_dataset(protocol_data: Server, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "params", "where", "expected"),
+    [
+        ("update_dataset_default_graph", [("using-graph-uri", D1)], "?s a <http://example.org/Doc>", {D1}),
+        (
+            "update_dataset_default_graphs",
+            [("using-graph-uri", D1), ("using-graph-uri", D2)],
+            "?s a <http://example.org/Doc>",
+            {D1, D2},
+        ),
+        ("update_dataset_named_graphs", [("using-named-graph-uri", D2)], "GRAPH ?g { ?s a ?t }", {D2}),
+        (
+            "update_dataset_full",
+            [("using-graph-uri", D1), ("using-named-graph-uri", D2)],
+            "{ ?s a <http://example.org/Doc> } UNION { GRAPH ?g { ?s a ?t } }",
+            {D1, D2},
+        ),
+    ],
+)
+def test_update_dataset(
+    protocol_data: Server, name: str, params: list[tuple[str, str]], where: str, expected: set[str]
+) -> None:
     target = f"http://example.org/protocol/{name}"
-    if name == "update_dataset_default_graph":
-        text = f"INSERT {{ GRAPH <{target}> {{ ?s a <http://example.org/Seen> }} }} WHERE {{ ?s a <http://example.org/Doc> }}"
-        params = {"using-graph-uri": D1}
-    else:
-        text = f"INSERT {{ GRAPH <{target}> {{ ?s a <http://example.org/Seen> }} }} WHERE {{ GRAPH ?g {{ ?s a ?t }} }}"
-        params = {"using-named-graph-uri": D2}
-    assert update(protocol_data, text, **params).status_code == 204
+    text = f"INSERT {{ GRAPH <{target}> {{ ?s a <http://example.org/Seen> }} }} WHERE {{ {where} }}"
+    headers = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"}
+    response = sparql(protocol_data, "POST", content=text.encode(), headers=headers, params=params)
+    assert response.status_code == 204, response.text
     answer = sparql(
         protocol_data, params={"query": f"SELECT ?s {{ GRAPH <{target}> {{ ?s ?p ?o }} }}", "format": "json"}
     )
-    seen = {b["s"]["value"] for b in answer.json()["results"]["bindings"]}
-    assert seen == ({D1} if name == "update_dataset_default_graph" else {D2})
+    assert {b["s"]["value"] for b in answer.json()["results"]["bindings"]} == expected
 
 
 # --- W3C SPARQL 1.1 Protocol: negative cases --------------------------------------------------
