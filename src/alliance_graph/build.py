@@ -48,6 +48,10 @@ class BuildError(Exception):
         super().__init__(f"{step} failed with {len(problems)} problem(s)")
 
 
+#: What ``check`` returns: the schema, the compiled data, the SHACL findings, the states graph.
+Checked = tuple[Schema, Compilation, list[Violation], Graph]
+
+
 @dataclass
 class Prepared:
     """The named graphs of a build, ready to load, and what was found on the way."""
@@ -56,6 +60,7 @@ class Prepared:
     compilation: Compilation
     violations: list[Violation]
     timings: dict[str, float] = field(default_factory=dict)
+    checked: Checked | None = None
 
 
 def _quiet(_message: str) -> None:
@@ -72,7 +77,7 @@ def _timed(timings: dict[str, float], step: str, progress: Progress) -> Callable
     return done
 
 
-def check(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Schema, Compilation, list[Violation], Graph]:
+def check(paths: ProjectPaths, progress: Progress = _quiet) -> Checked:
     """Compile and validate without building: what ``alliance-graph validate`` runs."""
     schema = Schema.load(paths)
     compilation = compile_files(schema, paths.data_files())
@@ -92,7 +97,8 @@ def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
     """Every named graph of a build, computed in memory."""
     timings: dict[str, float] = {}
     done = _timed(timings, "compile and validate", progress)
-    schema, compilation, violations, states = check(paths, progress)
+    checked = check(paths, progress)
+    schema, compilation, violations, states = checked
     done()
     graphs: dict[URIRef, Graph] = {GRAPH_ONTOLOGY: schema.combined(), GRAPH_STATES: states}
     for compiled in compilation.files:
@@ -106,7 +112,7 @@ def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
     done()
     progress(f"inferred {len(graphs[GRAPH_INFERRED])} triples")
     graphs[GRAPH_META] = _build_metadata(schema, graphs)
-    return Prepared(graphs, compilation, violations, timings)
+    return Prepared(graphs, compilation, violations, timings, checked)
 
 
 def _build_metadata(schema: Schema, graphs: dict[URIRef, Graph]) -> Graph:

@@ -15,7 +15,9 @@ import typer
 
 from . import stats as stats_module
 from .build import BuildError, build_in_memory, build_on_disk, build_remote, check
+from .compile import compile_files
 from .namespaces import GRAPH_ONTOLOGY, PREFIXES
+from .ontology import Schema
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
 from .remote import RemoteStore, is_remote
@@ -307,7 +309,7 @@ def ontology_check(
     failed = [r for r in results if not r.passed]
     if reasoner:
         try:
-            for line in check_consistency(paths, progress):
+            for line in check_consistency(paths, progress, prepared.checked):
                 typer.echo(line)
         except ReasoningError as exc:
             fail(str(exc))
@@ -357,7 +359,7 @@ def ontology_diff(
     try:
         before = load_version(old, paths)
         after = load_version(new or str(paths.ontology_file), paths)
-        _schema, compilation, _violations, _states = check(paths)
+        compilation = compile_files(Schema.load(paths), paths.data_files())
     except ReleaseError as exc:
         fail(str(exc), 2)
     except BuildError as exc:

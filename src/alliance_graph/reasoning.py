@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
-from .build import Progress, check
+from .build import Checked, Progress, check
 from .compile import CompiledFile
 from .namespaces import AG, PREFIXES, shorten
 from .paths import ProjectPaths
@@ -108,9 +108,12 @@ def _guilty_record(base: list[Graph], compiled: CompiledFile) -> str | None:
     return rid if not _consistent([*base, alone]) else None
 
 
-def check_consistency(paths: ProjectPaths, progress: Progress) -> list[str]:
-    """Reason over schema + states + data; return report lines or raise ``ReasoningError``."""
-    schema, compilation, _violations, states = check(paths, progress)
+def check_consistency(paths: ProjectPaths, progress: Progress, checked: Checked | None = None) -> list[str]:
+    """Reason over schema + states + data; return report lines or raise ``ReasoningError``.
+
+    ``checked`` is what ``build.check`` returned, for a caller that has compiled already.
+    """
+    schema, compilation, _violations, states = checked or check(paths, progress)
     base = [schema.combined(), states]
     progress("reasoning with HermiT ...")
     try:
