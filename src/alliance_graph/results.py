@@ -43,17 +43,29 @@ def plain(term: Node | None) -> Any:
     return str(term)
 
 
-def evidence_index(store: Store, answer: Answer) -> dict[str, dict[str, Any]]:
-    """Details of every source named in the ``sources`` column of ``answer``."""
+def evidence_query(answer: Answer) -> str | None:
+    """The query that fetches every source named in the ``sources`` column of ``answer``
+    (``None`` when there is none); callers run it on their store as they run any query."""
     if "sources" not in answer.variables:
-        return {}
+        return None
     column = answer.variables.index("sources")
     iris = sorted({iri for row in answer.rows if row[column] for iri in str(row[column]).split()})
     if not iris:
+        return None
+    return EVIDENCE_QUERY % " ".join(URIRef(iri).n3() for iri in iris)
+
+
+def evidence_details(found: Answer | None) -> dict[str, dict[str, Any]]:
+    """Source IRI → its details (URL, title, publisher, date, quote), from ``evidence_query``'s answer."""
+    if found is None:
         return {}
-    terms = " ".join(URIRef(iri).n3() for iri in iris)
-    found = store.query(EVIDENCE_QUERY % terms)
     return {str(row["source"]): {key: plain(value) for key, value in row.items()} for row in found.dicts()}
+
+
+def evidence_index(store: Store, answer: Answer) -> dict[str, dict[str, Any]]:
+    """Details of every source named in the ``sources`` column of ``answer``, looked up in ``store``."""
+    text = evidence_query(answer)
+    return evidence_details(store.query(text) if text else None)
 
 
 def _distinct_evidence(iris: list[str], evidence: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

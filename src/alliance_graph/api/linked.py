@@ -51,6 +51,16 @@ SELECT ?fact ?factLabel ?kind ?relation ?from ?until ?status ?source ?title ?url
 } ORDER BY ?kind ?from ?fact
 """
 
+ONTOLOGY_TERMS = """
+SELECT ?term ?kind ?label ?definition WHERE {
+  GRAPH <https://w3id.org/alliance-graph/graph/ontology> {
+    ?term a ?type ; rdfs:label ?label . OPTIONAL { ?term skos:definition ?definition }
+    VALUES (?type ?kind) { (owl:Class "class") (owl:ObjectProperty "object property")
+                           (owl:DatatypeProperty "datatype property") }
+  }
+} ORDER BY ?kind ?label
+"""
+
 DESCRIBE = """
 CONSTRUCT { %(iri)s ?p ?o . ?fact ?fp ?fo } WHERE {
   { %(iri)s ?p ?o } UNION { ?fact ?x %(iri)s ; a ag:Fact ; ?fp ?fo }
@@ -58,9 +68,9 @@ CONSTRUCT { %(iri)s ?p ?o . ?fact ?fp ?fo } WHERE {
 """
 
 
-def describe_entity(state: ServiceState, iri: URIRef) -> dict[str, Any] | None:
-    store = state.store()
-    props = store.query(PROPERTIES % {"iri": iri.n3()}).dicts()
+async def describe_entity(state: ServiceState, iri: URIRef) -> dict[str, Any] | None:
+    """What the entity page shows; both queries run like any other (worker, cache, time limit)."""
+    props = (await state.query(PROPERTIES % {"iri": iri.n3()})).dicts()
     if not props:
         return None
     label = next((str(r["o"]) for r in props if str(r["p"]).endswith("#label")), shorten(str(iri)))
@@ -75,7 +85,7 @@ def describe_entity(state: ServiceState, iri: URIRef) -> dict[str, Any] | None:
         for r in props
     ]
     grouped: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in store.query(FACTS % {"iri": iri.n3()}).dicts():
+    for row in (await state.query(FACTS % {"iri": iri.n3()})).dicts():
         kind = str(row["kind"])
         key = str(row["fact"])
         fact = grouped[kind].setdefault(
@@ -110,11 +120,11 @@ def router(state: ServiceState) -> APIRouter:
         try:
             media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
             if media == "text/html":
-                data = describe_entity(state, iri)
+                data = await describe_entity(state, iri)
                 if data is None:
                     return problem(404, f"the graph knows nothing about {iri}")
                 return TEMPLATES.TemplateResponse(request, "entity.html", {"entity": data})
-            answer = state.store().query(DESCRIBE % {"iri": iri.n3()})
+            answer = await state.query(DESCRIBE % {"iri": iri.n3()})
         except NotAcceptable as exc:
             return problem(406, str(exc))
         except StoreError as exc:
@@ -126,7 +136,7 @@ def router(state: ServiceState) -> APIRouter:
 
     @api.get("/id/{kind}/{key}.json", include_in_schema=False)
     async def entity_json(kind: str, key: str) -> Response:
-        data = describe_entity(state, URIRef(f"{ID_BASE}{kind}/{key}"))
+        data = await describe_entity(state, URIRef(f"{ID_BASE}{kind}/{key}"))
         if data is None:
             return problem(404, f"the graph knows nothing about {ID_BASE}{kind}/{key}")
         return JSONResponse(data)
@@ -135,18 +145,20 @@ def router(state: ServiceState) -> APIRouter:
     async def ontology(request: Request, format: str | None = None) -> Response:
         try:
             media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
-            store = state.store()
+            if media == "text/html":
+                docs = state.settings.var_dir / "docs" / "index.html"
+                if docs.is_file():
+                    return HTMLResponse(docs.read_text(encoding="utf-8"))
+                terms = [{k: plain(v) for k, v in r.items()} for r in (await state.query(ONTOLOGY_TERMS)).dicts()]
+                return TEMPLATES.TemplateResponse(request, "ontology.html", {"terms": terms})
+            answer = await state.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[str(GRAPH_ONTOLOGY)]
+            )
         except NotAcceptable as exc:
             return problem(406, str(exc))
         except StoreError as exc:
             return problem(503, str(exc))
-        answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[str(GRAPH_ONTOLOGY)])
         assert answer.graph is not None
-        if media == "text/html":
-            docs = state.settings.var_dir / "docs" / "index.html"
-            if docs.is_file():
-                return HTMLResponse(docs.read_text(encoding="utf-8"))
-            return TEMPLATES.TemplateResponse(request, "ontology.html", {"terms": ontology_terms(store)})
         return Response(serialize_graph(answer.graph, media), media_type=media, headers={"Vary": "Accept"})
 
     @api.get("/healthz", summary="Liveness: the store, its size, and the build it serves")
@@ -166,15 +178,3 @@ def router(state: ServiceState) -> APIRouter:
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
 
     return api
-
-
-def ontology_terms(store: Any) -> list[dict[str, Any]]:
-    rows = store.query(
-        """SELECT ?term ?kind ?label ?definition WHERE {
-             GRAPH <https://w3id.org/alliance-graph/graph/ontology> {
-               ?term a ?type ; rdfs:label ?label . OPTIONAL { ?term skos:definition ?definition }
-               VALUES (?type ?kind) { (owl:Class "class") (owl:ObjectProperty "object property")
-                                      (owl:DatatypeProperty "datatype property") }
-             } } ORDER BY ?kind ?label"""
-    ).dicts()
-    return [{k: plain(v) for k, v in r.items()} for r in rows]

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..queries import NamedQuery, ParameterError, page_of, paged_text
-from ..results import columns_of, evidence_index, records, to_csv
+from ..results import columns_of, evidence_details, evidence_query, records, to_csv
 from ..store import QuerySyntaxError, QueryTimeout, StoreError
 from .errors import problem
 from .negotiation import NotAcceptable, choose
@@ -130,7 +130,9 @@ def router(state: ServiceState) -> APIRouter:
             answer = page.answer
             has_evidence = "sources" in answer.variables
             columns = columns_of(answer, has_evidence)
-            rows = records(answer, evidence_index(store, answer) if has_evidence else None)
+            evidence_text = evidence_query(answer)
+            evidence = evidence_details(await state.query(evidence_text) if evidence_text else None)
+            rows = records(answer, evidence if has_evidence else None)
             if media == "text/csv":
                 return Response(to_csv(rows, columns), media_type="text/csv; charset=utf-8")
             next_url = None
