@@ -163,8 +163,7 @@ def free_port() -> int:
 
 def bench_curated(runs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["ALLIANCE_GRAPH_VAR"] = tmp
-        paths = ProjectPaths(ROOT)
+        paths = ProjectPaths(ROOT, var=Path(tmp))
         started = time.perf_counter()
         _path, prepared = build_on_disk(paths)
         build = {
@@ -175,7 +174,6 @@ def bench_curated(runs: int) -> dict[str, Any]:
         build["triples"] = len(store)
         queries = time_queries(store, False, runs)
         store.close()
-        del os.environ["ALLIANCE_GRAPH_VAR"]
     return {"scale": "curated", "backend": "oxigraph", "build": build, "queries": queries}
 
 

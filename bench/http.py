@@ -72,8 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         var = Path(tmp) / "var"
         env = {**os.environ, "ALLIANCE_GRAPH_VAR": str(var), "ALLIANCE_GRAPH_QUERY_TIMEOUT": "120"}
-        os.environ["ALLIANCE_GRAPH_VAR"] = str(var)
-        build_on_disk(ProjectPaths(ROOT))
+        build_on_disk(ProjectPaths(ROOT, var=var))
         store = open_current(var)
         nquads = Path(tmp) / "graph.nq"
         nquads.write_bytes(store.dump("nquads"))

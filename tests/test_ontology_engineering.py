@@ -16,10 +16,10 @@ from alliance_graph.build import BuildError, build_on_disk, check
 from alliance_graph.namespaces import AG
 from alliance_graph.ontology.docs import render
 from alliance_graph.ontology.quality import report
+from alliance_graph.ontology.reasoning import ReasoningError, check_consistency
 from alliance_graph.ontology.release import ReleaseError, diff, load_version, release
 from alliance_graph.paths import ProjectPaths
 from alliance_graph.queries import load_catalogue, run
-from alliance_graph.reasoning import ReasoningError, check_consistency
 from alliance_graph.store import open_current
 
 NEW_MEASURE = """

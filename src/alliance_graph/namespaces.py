@@ -1,4 +1,4 @@
-"""The fixed IRIs and prefixes of the project (see design.md), in one place.
+"""The fixed IRIs and prefixes of the project, in one place.
 
 Every module that mints or reads an IRI takes it from here, so that the prefixes the service
 predeclares for analysts are exactly the ones the data is written with.

@@ -1,25 +1,20 @@
 """Where the project's inputs live and where the built store goes.
 
-The CLI and service run from a checkout; ``ALLIANCE_GRAPH_HOME`` points elsewhere (tests use it to
-build from fixture copies without touching the real ``data/``).
+A ``ProjectPaths`` is a plain value: its folders follow from ``home`` (and ``var``, default
+``home/var``) alone, never from the environment. ``project()`` is the one place that reads the
+process settings (``config.settings()``: ``ALLIANCE_GRAPH_HOME``, ``ALLIANCE_GRAPH_VAR``).
+
+    >>> paths = ProjectPaths(Path("/p"))
+    >>> paths.ontology_file.as_posix(), paths.var_dir.as_posix()
+    ('/p/ontology/alliance-graph.ttl', '/p/var')
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-
-def _default_home() -> Path:
-    env = os.environ.get("ALLIANCE_GRAPH_HOME")
-    if env:
-        return Path(env).resolve()
-    here = Path(__file__).resolve()
-    for parent in [Path.cwd(), *here.parents]:
-        if (parent / "ontology" / "alliance-graph.ttl").is_file():
-            return parent
-    return Path.cwd()
+from .config import settings
 
 
 @dataclass(frozen=True)
@@ -27,6 +22,7 @@ class ProjectPaths:
     """The folders of one project checkout."""
 
     home: Path
+    var: Path | None = None
 
     @property
     def ontology_dir(self) -> Path:
@@ -58,12 +54,13 @@ class ProjectPaths:
 
     @property
     def var_dir(self) -> Path:
-        return Path(os.environ.get("ALLIANCE_GRAPH_VAR", self.home / "var"))
+        return self.var if self.var is not None else self.home / "var"
 
     def data_files(self) -> list[Path]:
         return sorted(self.data_dir.glob("*.yaml"))
 
 
 def project() -> ProjectPaths:
-    """The paths of the current project."""
-    return ProjectPaths(_default_home())
+    """The paths of the current project, from the settings parsed once per process."""
+    current = settings()
+    return ProjectPaths(current.home, current.var_dir)

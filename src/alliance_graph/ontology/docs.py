@@ -9,7 +9,10 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -48,11 +51,35 @@ def diagram_dot(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _import_pylode() -> Any:
+    """pyLODE's ``OntPub``, imported without its side effect: one of its modules calls
+    ``logging.basicConfig(level=DEBUG)`` at import, which would make every later log line of the
+    process (rdflib, the build) print at DEBUG. ``basicConfig`` does nothing while the root logger
+    has a handler, so a placeholder handler is held for the import."""
+    root = logging.getLogger()
+    placeholder = logging.NullHandler()
+    root.addHandler(placeholder)
+    try:
+        from pylode import OntPub
+    finally:
+        root.removeHandler(placeholder)
+    return OntPub
+
+
+@contextmanager
+def _root_logging_at_least(level: int) -> Iterator[None]:
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(max(before, level))
+    try:
+        yield
+    finally:
+        root.setLevel(before)
+
+
 def render(ontology_file: Path, out_dir: Path) -> Path:
     """Write ``index.html`` (pyLODE) and the class diagram into ``out_dir``; return the page."""
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))  # pyLODE logs at INFO on root
-    from pylode import OntPub
-
+    OntPub = _import_pylode()
     out_dir.mkdir(parents=True, exist_ok=True)
     graph = parse_turtle(ontology_file)
     dot = out_dir / "ontology.dot"
@@ -62,7 +89,8 @@ def render(ontology_file: Path, out_dir: Path) -> Path:
         svg = subprocess.run(["dot", "-Tsvg", str(dot)], capture_output=True, check=True).stdout
         (out_dir / "ontology.svg").write_bytes(svg)
         figure = f'<figure id="diagram"><h2>Main classes and properties</h2>{svg.decode("utf-8")}</figure>'
-    html = OntPub(ontology=graph, sort_subjects=True).make_html()
+    with _root_logging_at_least(logging.WARNING):  # pyLODE reports its progress on the root logger
+        html = OntPub(ontology=graph, sort_subjects=True).make_html()
     html = html.replace("</body>", f"{figure}</body>", 1)
     page = out_dir / "index.html"
     page.write_text(html, encoding="utf-8")

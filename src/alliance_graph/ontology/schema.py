@@ -1,6 +1,7 @@
 """The schema as the build sees it: the ontology and its vocabularies, parsed once with rdflib.
 
-owlready2 cannot read Turtle (design.md), so rdflib is the one parser of ``ontology/``; the
+owlready2 cannot read Turtle (it raises on a guessed format and loads nothing with
+``format="turtle"``), so rdflib is the one parser of ``ontology/``; the
 reasoning and ontology-engineering modules convert from the graph this module returns.
 """
 
