@@ -2,6 +2,10 @@
 
 Every test that builds points ``ALLIANCE_GRAPH_HOME``/``ALLIANCE_GRAPH_VAR`` at a temp copy, so the
 suite never touches the developer's own ``var/`` store.
+
+A test that needs something outside Python (Chromium, Java, the Oxigraph server binary, the
+``../shared`` corpus) calls ``require(available, reason)``: it skips with the reason where the
+thing is missing, and fails under CI (``CI`` set), where everything must be present.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+from alliance_graph import config
 from alliance_graph.build import build_on_disk, build_remote
 from alliance_graph.paths import ProjectPaths
 from alliance_graph.remote import RemoteStore
@@ -21,6 +27,48 @@ from alliance_graph.store import OxigraphStore, Store, open_current
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+def require(available: object, reason: str) -> None:
+    """Skip the calling test (or fixture) unless ``available`` is truthy; under CI, fail instead.
+
+    ``reason`` says what is missing and how to get it; pytest prints it in the summary (``-rs``).
+    """
+    if available:
+        return
+    _missing(reason)
+
+
+def _missing(reason: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI runs every test: .ci/run must provide it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def has_java() -> bool:
+    import owlready2
+
+    return shutil.which(str(owlready2.JAVA_EXE)) is not None
+
+
+@pytest.fixture(autouse=True)
+def _settings_per_test() -> Iterator[None]:
+    """The process settings are parsed once (``config.settings()``); a test that points
+    ``ALLIANCE_GRAPH_HOME`` elsewhere gets them parsed again from its own environment."""
+    config.reload_later()
+    yield
+    config.reload_later()
+
+
+def copy_built(source: Path, target: Path) -> Path:
+    """A copy of a built project folder whose ``var/current`` points at the copy's own build."""
+    shutil.copytree(source, target, symlinks=True)
+    current = target / "var" / "current"
+    if current.is_symlink():
+        build = Path(os.readlink(current)).relative_to((source / "var").resolve())
+        current.unlink()
+        current.symlink_to((target / "var" / build).resolve())
+    return target
 
 
 def make_project(tmp: Path, data_dir: Path) -> ProjectPaths:

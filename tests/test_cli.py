@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, copy_built, make_project
 
 from alliance_graph.paths import ProjectPaths
 
@@ -23,12 +24,33 @@ def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
-@pytest.fixture
-def built(fixture_project: ProjectPaths) -> Path:
-    result = cli("build", home=fixture_project.home)
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project built once, by the CLI, for the tests that only read it."""
+    paths = make_project(tmp_path_factory.mktemp("cli") / "project", FIXTURES / "data")
+    result = cli("build", home=paths.home)
     assert result.returncode == 0, result.stderr
     assert "built" in result.stdout
-    return fixture_project.home
+    assert "DEBUG" not in result.stderr  # no library's import turns on DEBUG logging for the build
+    return paths.home
+
+
+@pytest.fixture
+def built(built_once: Path) -> Path:
+    """The shared build, for a test that reads it."""
+    return built_once
+
+
+@pytest.fixture
+def built_copy(built_once: Path, tmp_path: Path) -> Path:
+    """A copy of the build of its own, for a test that writes (or would, if broken)."""
+    return copy_built(built_once, tmp_path / "project")
+
+
+def triples(home: Path) -> int:
+    result = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "-f", "json", home=home)
+    assert result.returncode == 0, result.stderr
+    return int(json.loads(result.stdout)[0]["n"])
 
 
 def test_query_before_build_says_what_to_do(fixture_project: ProjectPaths) -> None:
@@ -91,11 +113,27 @@ def test_sparql_text_and_file(built: Path, tmp_path: Path) -> None:
     ],
 )
 def test_bad_parameters_fail_cleanly(built: Path, args: list[str], message: str) -> None:
-    before = cli("stats", "-f", "json", home=built).stdout
     result = cli("query", "bloc-members-cooperating-with", *args, home=built)
     assert result.returncode == 2
     assert message in result.stderr
-    assert cli("stats", "-f", "json", home=built).stdout == before
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "DROP ALL",
+        "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }",
+    ],
+)
+def test_query_never_writes(built_copy: Path, update: str) -> None:
+    """``query`` is read-only: SPARQL Update text is refused and the store keeps every triple.
+    Were the text handed to the store's update path, the count would change."""
+    before = triples(built_copy)
+    assert before > 1000
+    result = cli("query", update, home=built_copy)
+    assert result.returncode == 2, result.stdout
+    assert triples(built_copy) == before
 
 
 def test_syntax_error(built: Path) -> None:
@@ -112,9 +150,11 @@ def test_export(built: Path, tmp_path: Path, fmt: str, marker: str) -> None:
     assert marker in out.read_text(encoding="utf-8")
 
 
-def test_failed_build_exit_code_and_message(built: Path) -> None:
-    (built / "data" / "broken.yaml").write_text("records: [ {id: inst:x} ]\n", encoding="utf-8")
-    result = cli("build", home=built)
+def test_failed_build_exit_code_and_message(built_copy: Path) -> None:
+    before = triples(built_copy)
+    (built_copy / "data" / "broken.yaml").write_text("records: [ {id: inst:x} ]\n", encoding="utf-8")
+    result = cli("build", home=built_copy)
     assert result.returncode == 1
     assert "broken.yaml: inst:x: a: every record needs a class" in result.stderr
     assert "the previous graph is unchanged" in result.stderr
+    assert triples(built_copy) == before

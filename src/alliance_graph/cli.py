@@ -31,6 +31,8 @@ app = typer.Typer(
 )
 ontology_app = typer.Typer(help="Ontology engineering: check, docs, release, diff.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
+data_app = typer.Typer(help="The data files: their JSON Schema for editors.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
 
 StoreOption = Annotated[
     str | None,
@@ -370,3 +372,24 @@ def ontology_diff(
     if changes.removed_in_use:
         fail(f"{len(changes.removed_in_use)} removed term(s) still in use")
 
+
+
+@data_app.command("schema")
+def data_schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default data/schema.json).")] = None,
+) -> None:
+    """Write the JSON Schema of data/*.yaml, generated from the ontology.
+
+    Editors running the YAML language server check and complete a data file whose first line is
+    ``# yaml-language-server: $schema=./schema.json``.
+    """
+    import json
+
+    from .datafile import data_schema as generate
+    from .states import state_codes
+
+    paths = project()
+    target = output or paths.data_dir / "schema.json"
+    document = generate(Schema.load(paths), state_codes())
+    target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {target}")

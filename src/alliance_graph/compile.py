@@ -21,6 +21,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from .datafile import read_data_file
 from .namespaces import AG, ORG, PREFIXES, SDO, WD, expand
 from .ontology import PropertyInfo, Schema
 
@@ -280,7 +281,7 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
     loaded: list[tuple[Path, Any]] = []
     errors: list[CompileError] = []
     for path in paths:
-        content, problem = _load_yaml(path)
+        content, problem = read_data_file(path)  # duplicate keys are errors, with line and column
         if problem is not None:
             errors.append(CompileError(path.name, "(file)", "", f"not valid YAML: {problem}"))
         elif not isinstance(content, dict) or not content.keys() <= {"sources", "records"}:

@@ -68,6 +68,11 @@ def settings() -> Settings:
 
 def reload() -> Settings:
     """Parse the environment again (tests that point ``ALLIANCE_GRAPH_HOME`` elsewhere)."""
+    reload_later()
+    return settings()
+
+
+def reload_later() -> None:
+    """Forget the settings; the next ``settings()`` parses the environment again."""
     global _current
     _current = None
-    return settings()

@@ -22,6 +22,11 @@ def state_iri(alpha3: str) -> URIRef:
     return URIRef(PREFIXES["state"] + alpha3.upper())
 
 
+def state_codes() -> list[str]:
+    """Every ISO 3166-1 alpha-3 code, sorted: the keys a ``state:`` IRI may have."""
+    return sorted(country.alpha_3 for country in pycountry.countries)
+
+
 def _pycountry_release() -> Literal:
     """pycountry versions are release dates (26.2.16 → 2026-02-16)."""
     year, month, day = (int(part) for part in version("pycountry").split(".")[:3])
