@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_project
+from conftest import FIXTURES, ROOT, has_java, make_project, require
 from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDFS, XSD
+from typer.testing import CliRunner
 
 from alliance_graph import ontology
 from alliance_graph.build import BuildError, build_on_disk, check
+from alliance_graph.cli import DIFF_OLD_HELP, app
 from alliance_graph.namespaces import AG
 from alliance_graph.ontology.docs import render
 from alliance_graph.ontology.quality import report
@@ -43,12 +48,28 @@ records:
 """
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectPaths:
-    paths = make_project(tmp_path / "project", ROOT / "data")
+def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: Path) -> ProjectPaths:
+    paths = make_project(tmp_path / "project", data)
     shutil.copy(ROOT / "CHANGELOG.md", paths.home / "CHANGELOG.md")
     monkeypatch.setenv("ALLIANCE_GRAPH_HOME", str(paths.home))
     return paths
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectPaths:
+    """The real ontology with the small fixture data: what an engineering step needs, built fast."""
+    return _project(tmp_path, monkeypatch, FIXTURES / "data")
+
+
+@pytest.fixture
+def real_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectPaths:
+    """The real ontology with the real data/."""
+    return _project(tmp_path, monkeypatch, ROOT / "data")
+
+
+@pytest.fixture
+def java() -> None:
+    require(has_java(), "HermiT needs Java: apt-get install default-jre-headless")
 
 
 def _quiet(_: str) -> None:
@@ -56,9 +77,59 @@ def _quiet(_: str) -> None:
 
 
 def test_save_without_change_is_byte_identical(project: ProjectPaths) -> None:
-    before = project.ontology_file.read_text(encoding="utf-8")
+    before = ontology.parse_turtle(project.ontology_file)
+    ontology.save(ontology.open())  # the first save writes the canonical form
+    saved = project.ontology_file.read_text(encoding="utf-8")
+    assert isomorphic(ontology.parse_turtle(project.ontology_file), before)
     ontology.save(ontology.open())
-    assert project.ontology_file.read_text(encoding="utf-8") == before
+    assert project.ontology_file.read_text(encoding="utf-8") == saved
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_a_one_term_change_is_a_one_term_diff(project: ProjectPaths) -> None:
+    """A new subclass used to move its parent (rdflib orders subjects by how often they are
+    referred to); the saved file now changes by the new term's lines only."""
+    import owlready2
+
+    ontology.save(ontology.open())
+    before = project.ontology_file.read_text(encoding="utf-8")
+    onto = ontology.open()
+    with onto:
+
+        class ChipExportControl(onto.ExportControl):
+            label = [owlready2.locstr("chip export control", "en")]
+
+    ontology.save(onto)
+    changed = _changed_lines(before, project.ontology_file.read_text(encoding="utf-8"))
+    assert changed == [
+        "+ag:ChipExportControl",
+        "+    a owl:Class ;",
+        '+    rdfs:label "chip export control"@en ;',
+        "+    rdfs:subClassOf ag:ExportControl ;",
+        "+.",
+        "+",
+    ]
+
+
+def test_save_goes_where_the_ontology_came_from_keyed_by_the_ontology(project: ProjectPaths, tmp_path: Path) -> None:
+    """Saved files were keyed by ``id(onto)``: ids are reused once an object is collected, so a
+    later ontology could inherit the file an earlier one came from. The key is the ontology
+    itself (held weakly), which no other object can equal."""
+    import owlready2
+
+    from alliance_graph.ontology import editing
+
+    elsewhere = tmp_path / "elsewhere.ttl"
+    shutil.copy(project.ontology_file, elsewhere)
+    onto = ontology.open(elsewhere)
+    assert ontology.save(onto) == elsewhere.resolve()
+    assert id(onto) not in editing._SOURCES and onto in editing._SOURCES
+    stranger = owlready2.World().get_ontology("https://example.org/stranger")
+    assert editing._SOURCES.get(stranger) is None
 
 
 def test_python_recipe_end_to_end(project: ProjectPaths) -> None:
@@ -111,6 +182,7 @@ def test_python_recipe_end_to_end(project: ProjectPaths) -> None:
     assert any("eng2-compute-control" in p and "imposer" in p for p in caught.value.problems)
 
 
+@pytest.mark.usefixtures("java")
 def test_inconsistent_record_is_named(project: ProjectPaths) -> None:
     graph = ontology.parse_turtle(project.ontology_file)
     graph.add((AG.Bank, OWL.disjointWith, AG.GovernmentBody))
@@ -125,6 +197,7 @@ def test_inconsistent_record_is_named(project: ProjectPaths) -> None:
         check_consistency(project, _quiet)
 
 
+@pytest.mark.usefixtures("java")
 def test_unsatisfiable_class_is_named(project: ProjectPaths) -> None:
     graph = ontology.parse_turtle(project.ontology_file)
     graph.add((AG.Bank, OWL.disjointWith, AG.GovernmentBody))
@@ -143,10 +216,10 @@ def test_quality_report_catches_a_missing_label(project: ProjectPaths) -> None:
     assert any(f.level == "error" and f.rule == "missing-label" and f.term == "ag:Directive" for f in findings)
 
 
-def test_quality_report_on_the_real_ontology_has_no_errors(project: ProjectPaths) -> None:
-    _schema, compilation, _v, _s = check(project)
-    graph = ontology.parse_turtle(project.ontology_file)
-    findings = report(graph, project, [c.graph for c in compilation.files])
+def test_quality_report_on_the_real_ontology_has_no_errors(real_project: ProjectPaths) -> None:
+    _schema, compilation, _v, _s = check(real_project)
+    graph = ontology.parse_turtle(real_project.ontology_file)
+    findings = report(graph, real_project, [c.graph for c in compilation.files])
     assert [str(f) for f in findings if f.level == "error"] == []
 
 
@@ -207,3 +280,39 @@ def test_protege_style_turtle_is_accepted_by_the_build(project: ProjectPaths) ->
     store.close()
     findings = report(ontology.parse_turtle(project.ontology_file), project)
     assert [f for f in findings if f.level == "error"] == []
+
+
+def test_without_java_the_check_says_so_in_one_line(
+    real_project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import owlready2
+
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "no-such-java-xyz")
+    result = CliRunner().invoke(app, ["ontology", "check"])
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("error: HermiT needs a Java runtime and 'no-such-java-xyz' is not on PATH")
+    assert "--no-reasoner" in last
+    assert "Traceback" not in result.output
+    skipped = CliRunner().invoke(app, ["ontology", "check", "--no-reasoner"])
+    assert skipped.exit_code == 0, skipped.output
+    assert "ontology check passed" in skipped.output
+
+
+def test_the_diff_help_examples_work() -> None:
+    paths = ProjectPaths(ROOT)
+    examples = re.findall(r"e\.g\. ([^)\s]+)\)", DIFF_OLD_HELP)
+    assert len(examples) == 2
+    for example in examples:
+        spec = str(ROOT / example) if "/" in example else example
+        assert len(load_version(spec, paths)) > 100, example
+
+
+def test_diff_does_not_hide_compile_errors(project: ProjectPaths) -> None:
+    """The terms data/ uses are known only when it compiles: a compile error must stop the diff
+    rather than let it pass on a partial list."""
+    (project.data_dir / "broken.yaml").write_text("records: [ {id: inst:x} ]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ontology", "diff", str(project.ontology_file)])
+    assert result.exit_code == 1, result.output
+    assert "broken.yaml: inst:x: a: every record needs a class" in result.output
+    assert "data/ does not compile" in result.output

@@ -376,7 +376,7 @@ def ontology_diff(
 
 @data_app.command("schema")
 def data_schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default data/schema.json).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default data/schema.json).")] = None,
 ) -> None:
     """Write the JSON Schema of data/*.yaml, generated from the ontology.
 

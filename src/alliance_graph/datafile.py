@@ -232,7 +232,10 @@ def _definitions(states: Iterable[str]) -> dict[str, Any]:
         "date": {
             "description": "YYYY-MM-DD, YYYY-MM or YYYY",
             # an unquoted year is a YAML integer
-            "anyOf": [{"type": "string", "pattern": DATE_PATTERN}, {"type": "integer", "minimum": 1000, "maximum": 9999}],
+            "anyOf": [
+                {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
         },
         "iri": {"type": "string", "pattern": _iri_pattern(states), "description": "a prefixed name, e.g. state:CHN"},
         "text": text,

@@ -7,11 +7,14 @@ reasoning and ontology-engineering modules convert from the graph this module re
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
 
 from ..namespaces import AG, ONTOLOGY_IRI, PREFIXES
 from ..paths import ProjectPaths
@@ -84,12 +87,37 @@ class Schema:
         return graph
 
 
+class _StableOrderTurtle(LongTurtleSerializer):
+    """rdflib's long Turtle with subjects in IRI order only.
+
+    rdflib orders the subjects after the first by how often other triples refer to them, so adding
+    a subclass of ``ag:ExportControl`` moved ``ag:ExportControl`` itself down the file: a
+    one-term change showed as a many-term diff. Here a subject's place depends on its IRI alone.
+    """
+
+    def orderSubjects(self) -> list[Any]:
+        head: list[Any] = []
+        for cls in self.topClasses:
+            members = sorted(self.store.subjects(RDF.type, cls), key=_subject_key)
+            for member in members:
+                self._topLevels[member] = True
+            head += members
+        rest = sorted((s for s in self._subjects if s not in set(head)), key=_subject_key)
+        return head + rest
+
+
+def _subject_key(subject: Any) -> tuple[bool, str]:
+    return isinstance(subject, BNode), str(subject)
+
+
 def canonical_turtle(graph: Graph) -> str:
-    """Turtle that diffs well: subjects and predicates sorted, blank nodes inlined, project
-    prefixes, plain strings without ``xsd:string`` (owlready2 adds it on the way back)."""
+    """Turtle that diffs well: subjects (in IRI order) and predicates sorted, blank nodes inlined,
+    project prefixes, plain strings without ``xsd:string`` (owlready2 adds it on the way back)."""
     clean = _bind_prefixes(Graph())
     for s, p, o in graph:
         if isinstance(o, Literal) and o.datatype == XSD.string:
             o = Literal(str(o))
         clean.add((s, p, o))
-    return clean.serialize(format="longturtle")
+    out = io.BytesIO()
+    _StableOrderTurtle(clean).serialize(out, encoding="utf-8")
+    return out.getvalue().decode("utf-8")
