@@ -201,8 +201,7 @@ def query(
     if answer.kind == "ASK":
         typer.echo("true" if answer.boolean else "false")
         return
-    if answer.kind == "CONSTRUCT":
-        assert answer.graph is not None
+    if answer.kind == "CONSTRUCT" and answer.graph is not None:
         for prefix, iri in PREFIXES.items():
             answer.graph.bind(prefix, iri, override=True)
         typer.echo(answer.graph.serialize(format="turtle"))

@@ -45,6 +45,9 @@ class Client:
     """Rows as dicts (or a pandas DataFrame) from a running service or any SPARQL endpoint."""
 
     def __init__(self, base_url: str, *, endpoint: str | None = None, timeout: float = 30) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            # urlopen also opens file: and custom schemes; a client of a web service needs neither
+            raise ValueError(f"{base_url!r} is not an http(s) URL")
         self.base_url = base_url.rstrip("/")
         self.endpoint = endpoint or f"{self.base_url}/sparql"
         self.timeout = timeout
@@ -62,7 +65,8 @@ class Client:
             raise ClientError(str(exc).strip()) from None
         except urllib.error.HTTPError as exc:
             raise ClientError(exc.read().decode("utf-8", "replace").strip(), exc.code) from None
-        assert isinstance(result, dict)
+        if not isinstance(result, dict):
+            raise ClientError(f"the endpoint did not answer SPARQL JSON results: {str(result)[:200]}")
         if "boolean" in result:
             return bool(result["boolean"])
         return [
@@ -73,9 +77,10 @@ class Client:
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         query = urllib.parse.urlencode(params or {}, doseq=True)
         url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        # base_url is http(s), checked in __init__, so neither call can open file: or other schemes
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace")
@@ -90,7 +95,8 @@ class Client:
 
     def questions(self) -> list[dict[str, Any]]:
         """The catalogue of named questions with their parameters."""
-        return self._get("/queries")
+        catalogue: list[dict[str, Any]] = self._get("/queries")
+        return catalogue
 
     def ask_question(self, name: str, *, limit: int = 1000, **params: Any) -> list[dict[str, Any]]:
         """All rows of a named question (following ``next`` pages), each with its evidence."""
@@ -106,7 +112,7 @@ class Client:
     def dataframe(self, name_or_query: str, **params: Any) -> Any:
         """A pandas DataFrame of a named question or a SELECT query (pandas must be installed)."""
         try:
-            import pandas
+            import pandas  # type: ignore[import-untyped]  # optional; pandas-stubs is not a dependency
         except ImportError:
             raise ClientError("dataframe() needs pandas: pip install pandas") from None
         if any(word in name_or_query.upper() for word in ("SELECT", "ASK")) and " " in name_or_query:

@@ -98,12 +98,13 @@ def load_data_file(path: Path) -> Any:
         with path.open(encoding="utf-8") as handle:
             content = _parser().load(handle)
     except _DuplicateKeyError as exc:
-        line, column = _position(exc.node)
+        at, col = _position(exc.node)
         first, _ = _position(exc.first)
-        raise DataFileError(path.name, line, column, f"duplicate key {exc.key!r} (first at line {first})") from None
+        raise DataFileError(path.name, at, col, f"duplicate key {exc.key!r} (first at line {first})") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        line: int | None = mark.line + 1 if mark is not None else None
+        column: int | None = mark.column + 1 if mark is not None else None
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         raise DataFileError(path.name, line, column, problem) from None
     except (YAMLError, UnicodeDecodeError, ValueError) as exc:

@@ -39,13 +39,15 @@ def diagram_dot(graph: Graph) -> str:
     for cls in classes:
         lines.append(f'  "{names[cls]}" [label="{_label(graph, cls)}", URL="#{names[cls]}"];')
     for cls in classes:
-        for parent in sorted(graph.objects(cls, RDFS.subClassOf)):
+        for parent in sorted(p for p in graph.objects(cls, RDFS.subClassOf) if isinstance(p, URIRef)):
             if parent in names:
                 lines.append(f'  "{names[cls]}" -> "{names[parent]}" [arrowhead=empty];')
-    for prop in sorted(graph.subjects(RDF.type, OWL.ObjectProperty)):
+    for prop in sorted(p for p in graph.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)):
         domain, rng = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+        if not (isinstance(domain, URIRef) and isinstance(rng, URIRef)):
+            continue
         if domain in names and rng in names and str(prop).startswith(str(AG)):
-            name = _label(graph, prop)  # type: ignore[arg-type]
+            name = _label(graph, prop)
             lines.append(f'  "{names[domain]}" -> "{names[rng]}" [label="{name}", style=dashed, color="#7a869a"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -85,8 +87,10 @@ def render(ontology_file: Path, out_dir: Path) -> Path:
     dot = out_dir / "ontology.dot"
     dot.write_text(diagram_dot(graph), encoding="utf-8")
     figure = '<p><a href="ontology.dot">Class diagram (Graphviz DOT)</a></p>'
-    if shutil.which("dot"):
-        svg = subprocess.run(["dot", "-Tsvg", str(dot)], capture_output=True, check=True).stdout
+    graphviz = shutil.which("dot")
+    if graphviz:
+        # fixed arguments, no shell: the only input is the path of the file written just above
+        svg = subprocess.run([graphviz, "-Tsvg", str(dot)], capture_output=True, check=True).stdout  # noqa: S603
         (out_dir / "ontology.svg").write_bytes(svg)
         figure = f'<figure id="diagram"><h2>Main classes and properties</h2>{svg.decode("utf-8")}</figure>'
     with _root_logging_at_least(logging.WARNING):  # pyLODE reports its progress on the root logger

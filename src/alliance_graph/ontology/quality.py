@@ -85,9 +85,9 @@ def check_terms(graph: Graph) -> Iterator[Finding]:
                     yield Finding("error", "missing-range", name, "the property has no rdfs:range")
                 if graph.value(term, RDFS.domain) is None:
                     yield Finding("warn", "missing-domain", name, "the property has no rdfs:domain")
-    for label, terms in sorted(labels.items()):
+    for text, terms in sorted(labels.items()):
         if len(terms) > 1:
-            yield Finding("error", "duplicate-label", ", ".join(terms), f"they share the label {label!r}")
+            yield Finding("error", "duplicate-label", ", ".join(terms), f"they share the label {text!r}")
 
 
 def check_inverses(graph: Graph) -> Iterator[Finding]:

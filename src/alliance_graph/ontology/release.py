@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+from rdflib.term import Node
 
 from ..namespaces import AG, ONTOLOGY_IRI, shorten
 from ..paths import ProjectPaths
@@ -67,7 +69,7 @@ def _terms(graph: Graph) -> dict[URIRef, str]:
     }
 
 
-def _describe(triple: tuple) -> str:
+def _describe(triple: tuple[Node, Node, Node]) -> str:
     s, p, o = triple
 
     def word(term: object) -> str:
@@ -113,8 +115,12 @@ def load_version(spec: str, paths: ProjectPaths) -> Graph:
     if candidate.is_file():
         return graph.parse(str(candidate), format="turtle")
     relative = paths.ontology_file.relative_to(paths.home)
-    shown = subprocess.run(
-        ["git", "-C", str(paths.home), "show", f"{spec}:{relative}"],
+    git = shutil.which("git")
+    if git is None:
+        raise ReleaseError(f"{spec!r} is not a file, and git is not installed to read it as a revision")
+    # no shell; ``spec`` is one argument of ``git show`` (a revision), never a command
+    shown = subprocess.run(  # noqa: S603
+        [git, "-C", str(paths.home), "show", f"{spec}:{relative}"],
         capture_output=True,
         text=True,
         check=False,

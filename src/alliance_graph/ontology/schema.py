@@ -119,5 +119,5 @@ def canonical_turtle(graph: Graph) -> str:
             o = Literal(str(o))
         clean.add((s, p, o))
     out = io.BytesIO()
-    _StableOrderTurtle(clean).serialize(out, encoding="utf-8")
+    _StableOrderTurtle(clean).serialize(out, encoding="utf-8")  # type: ignore[no-untyped-call]
     return out.getvalue().decode("utf-8")
