@@ -7,12 +7,12 @@ entity page. Screenshots go to tests/screenshots/ (ignored by git) for a reviewe
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import require
 from servers import Server
 
 from alliance_graph.paths import ProjectPaths
@@ -33,10 +33,8 @@ ARGS = [
 
 
 def _require_browser() -> str:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Debian's chromium (.ci/run installs it)")
-        pytest.skip("no chromium on this machine: apt-get install chromium")
+    require(CHROMIUM, "no chromium on this machine: apt-get install chromium")
+    assert CHROMIUM is not None
     return CHROMIUM
 
 
