@@ -116,15 +116,21 @@ def _consistent(graphs: list[Graph]) -> bool:
 def _guilty_record(base: list[Graph], compiled: CompiledFile) -> str | None:
     """Halve the file's records until one alone (with the schema) is inconsistent."""
     subjects = list(compiled.records.items())
+    verified = False  # whether ``subjects`` is known to be inconsistent with the schema
     while len(subjects) > 1:
         half = subjects[: len(subjects) // 2]
         part = Graph()
         for iri, _rid in half:
             part += compiled.graph.triples((iri, None, None))
-        subjects = half if not _consistent([*base, part]) else subjects[len(subjects) // 2 :]
+        if _consistent([*base, part]):
+            subjects, verified = subjects[len(subjects) // 2 :], False
+        else:
+            subjects, verified = half, True
     if not subjects:
         return None
     iri, rid = subjects[0]
+    if verified:  # the last half reasoned over was this record alone
+        return rid
     alone = Graph()
     alone += compiled.graph.triples((iri, None, None))
     return rid if not _consistent([*base, alone]) else None
@@ -143,13 +149,15 @@ def check_consistency(paths: ProjectPaths, progress: Progress, checked: Checked 
     except ReasonerUnavailableError:
         raise
     except ReasoningError:
-        if not _consistent(base):
+        # Each HermiT run starts a JVM (seconds), so runs are saved where logic allows: a file that
+        # is consistent with the schema proves the schema consistent (more axioms only remove models).
+        guilty = [c for c in compilation.files if not _consistent([*base, c.graph])]
+        if len(guilty) == len(compilation.files) and not _consistent(base):
             raise ReasoningError("the ontology itself is inconsistent (no data needed)") from None
         culprits = []
-        for compiled in compilation.files:
-            if not _consistent([*base, compiled.graph]):
-                record = _guilty_record(base, compiled)
-                culprits.append(f"{compiled.path.name}" + (f", record {record}" if record else ""))
+        for compiled in guilty:
+            record = _guilty_record(base, compiled)
+            culprits.append(f"{compiled.path.name}" + (f", record {record}" if record else ""))
         where = f" (brought by {'; '.join(culprits)})" if culprits else " (only in combination of files)"
         raise ReasoningError(f"the ontology and data are inconsistent{where}") from None
     if reasoned.unsatisfiable:
