@@ -19,7 +19,7 @@ from typing import NoReturn
 import pytest
 
 from alliance_graph import config
-from alliance_graph.build import build_on_disk, build_remote
+from alliance_graph.build import Prepared, build_on_disk, build_remote
 from alliance_graph.paths import ProjectPaths
 from alliance_graph.remote import RemoteStore
 from alliance_graph.store import OxigraphStore, Store, open_current
@@ -89,11 +89,17 @@ def fixture_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectP
 
 
 @pytest.fixture(scope="session")
-def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
-    """The fixture data, built once per session and opened read-only."""
+def fixture_built(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
+    """The fixture data, built once per session: for tests that only read the build."""
     paths = make_project(tmp_path_factory.mktemp("fixture"), FIXTURES / "data")
     build_on_disk(paths)
-    store = open_current(paths.var_dir)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def fixture_store(fixture_built: ProjectPaths) -> Iterator[OxigraphStore]:
+    """The fixture build, opened read-only."""
+    store = open_current(fixture_built.var_dir)
     yield store
     store.close()
 
@@ -104,13 +110,19 @@ REMOTE = os.environ.get("ALLIANCE_GRAPH_TEST_STORE", "")
 
 
 @pytest.fixture(scope="session")
-def real_paths(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
-    """The real data/, built once per session into a temp var folder (and the remote server)."""
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectPaths, Prepared]:
+    """The real data/, built once per session into a temp var folder (and the remote server),
+    with what the build computed on the way (compiled files, SHACL findings)."""
     paths = make_project(tmp_path_factory.mktemp("real"), ROOT / "data")
-    build_on_disk(paths)
+    _target, prepared = build_on_disk(paths)
     if REMOTE:
         build_remote(paths, REMOTE)
-    return paths
+    return paths, prepared
+
+
+@pytest.fixture(scope="session")
+def real_paths(real_build: tuple[ProjectPaths, Prepared]) -> ProjectPaths:
+    return real_build[0]
 
 
 @pytest.fixture(scope="session")

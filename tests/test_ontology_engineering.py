@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDFS, XSD
 from typer.testing import CliRunner
 
 from alliance_graph import ontology
-from alliance_graph.build import BuildError, build_on_disk, check
+from alliance_graph.build import BuildError, Prepared, build_on_disk, check
 from alliance_graph.cli import DIFF_OLD_HELP, app
 from alliance_graph.namespaces import AG
 from alliance_graph.ontology.docs import render
@@ -59,12 +59,6 @@ def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: Path) -> Pro
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectPaths:
     """The real ontology with the small fixture data: what an engineering step needs, built fast."""
     return _project(tmp_path, monkeypatch, FIXTURES / "data")
-
-
-@pytest.fixture
-def real_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectPaths:
-    """The real ontology with the real data/."""
-    return _project(tmp_path, monkeypatch, ROOT / "data")
 
 
 @pytest.fixture
@@ -216,10 +210,10 @@ def test_quality_report_catches_a_missing_label(project: ProjectPaths) -> None:
     assert any(f.level == "error" and f.rule == "missing-label" and f.term == "ag:Directive" for f in findings)
 
 
-def test_quality_report_on_the_real_ontology_has_no_errors(real_project: ProjectPaths) -> None:
-    _schema, compilation, _v, _s = check(real_project)
-    graph = ontology.parse_turtle(real_project.ontology_file)
-    findings = report(graph, real_project, [c.graph for c in compilation.files])
+def test_quality_report_on_the_real_ontology_has_no_errors(real_build: tuple[ProjectPaths, Prepared]) -> None:
+    paths, prepared = real_build
+    graph = ontology.parse_turtle(paths.ontology_file)
+    findings = report(graph, paths, [c.graph for c in prepared.compilation.files])
     assert [str(f) for f in findings if f.level == "error"] == []
 
 
