@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -308,3 +310,24 @@ def test_diff_does_not_hide_compile_errors(project: ProjectPaths) -> None:
     assert result.exit_code == 1, result.output
     assert "broken.yaml: inst:x: a: every record needs a class" in result.output
     assert "data/ does not compile" in result.output
+
+
+def test_rendering_docs_leaves_logging_alone(tmp_path: Path) -> None:
+    """pyLODE calls ``logging.basicConfig(level=DEBUG)`` when imported: every later log line of
+    the process (a server's, a build's) would then print at DEBUG. A fresh process shows it."""
+    script = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "from alliance_graph.ontology.docs import render\n"
+        "render(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        "root = logging.getLogger()\n"
+        "print(logging.getLevelName(root.level))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "ontology" / "alliance-graph.ttl"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.split() == ["WARNING"]
+    assert "DEBUG" not in ran.stderr
