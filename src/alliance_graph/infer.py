@@ -67,14 +67,13 @@ RULES: dict[str, str] = {
         }""",
     "tie kind of a cooperation": """
         CONSTRUCT { ?fact ag:tieKind ?tie } WHERE {
-          { SELECT ?fact (COUNT(DISTINCT ?state) AS ?states) (SUM(?viaInstitution) AS ?institutions) WHERE {
+          { SELECT ?fact (COUNT(DISTINCT ?state) AS ?states) WHERE {
               ?fact a ag:Cooperation ; ag:party ?actor .
-              { ?actor a ag:State . BIND(?actor AS ?state) BIND(0 AS ?viaInstitution) }
-              UNION { ?actor ag:ofState ?state . BIND(1 AS ?viaInstitution) }
+              { ?actor a ag:State . BIND(?actor AS ?state) } UNION { ?actor ag:ofState ?state }
             } GROUP BY ?fact }
           OPTIONAL { ?fact ag:level ?level }
           FILTER (?states >= 2)
-          BIND (IF(COALESCE(?level, "") = "institution" || ?institutions > 0, "institution-level",
+          BIND (IF(COALESCE(?level, "") = "institution", "institution-level",
                    IF(?states = 2, "bilateral instrument", "multilateral instrument")) AS ?tie)
         }""",
     "labels of memberships": """
