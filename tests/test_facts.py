@@ -136,7 +136,10 @@ def test_brics_states_cooperating_with_china_on_ai(real_store: Store, real_paths
     for row in rows:
         by_state.setdefault(short(row["state"]), set()).add(row["how"])
         assert row["evidence"] and row["explanation"]["steps"], row
-    assert by_state.keys() == {"RUS"}  # Brazil, India, South Africa were only mentioned by Russia
+    # Brazil (the joint statement of 20 Nov 2024) and Indonesia (the 2023 memorandum) are parties to
+    # instruments with China; India and South Africa were only mentioned by Russia's announcement,
+    # and South Africa's own letter of intent with China dates from June 2025.
+    assert by_state.keys() == {"BRA", "IDN", "RUS"}
     assert {"joint statement", "exchange"} <= by_state["RUS"]
     assert "directive" not in by_state["RUS"]  # a directive to Russian bodies: China is its addressee
     before = named(real_store, real_paths, "bloc-members-cooperating-with", as_of="2023-01-01")
