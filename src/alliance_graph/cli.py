@@ -16,7 +16,7 @@ import typer
 from . import stats as stats_module
 from .build import BuildError, build_in_memory, build_on_disk, build_remote, check
 from .compile import compile_files
-from .namespaces import GRAPH_ONTOLOGY, PREFIXES
+from .namespaces import GRAPH_ONTOLOGY, PREFIXES, shorten
 from .ontology import Schema
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
@@ -222,6 +222,28 @@ def query(
         shown = wanted
     evidence = evidence_index(graph, answer) if has_evidence else None
     _emit(records(answer, evidence), shown, fmt)
+
+
+@app.command()
+def search(
+    name: Annotated[str, typer.Argument(help="A name in any script: 'Сбер', 'PRC', 'UAE', 'Russie'.")],
+    kind: Annotated[str | None, typer.Option(help="State, Institution, Grouping, Person or Technology.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only names in this language (en, ru, zh, ...).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Find entities by any of their names, with the score and why each one matched."""
+    from .names.collect import KINDS, load_index  # imported here: rapidfuzz is not needed by other commands
+
+    if kind is not None and kind not in KINDS:
+        fail(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}", 2)
+    found = load_index(_open(store)).search(name, kind=kind, lang=lang, limit=limit)
+    rows = [{**m.as_dict(), "iri": shorten(m.entity.iri)} for m in found]
+    if not rows and fmt == "table":
+        typer.echo(f"no entity is known by the name {name!r}")
+        return
+    _emit(rows, ["iri", "label", "kind", "score", "how", "matched", "lang"], fmt)
 
 
 @app.command()
