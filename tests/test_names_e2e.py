@@ -13,10 +13,9 @@ import httpx
 import pandas as pd
 import pytest
 from reconciler import reconcile
+from servers import Server
 
 from alliance_graph.paths import ProjectPaths
-
-from servers import Server
 
 pytestmark = [
     pytest.mark.e2e,
