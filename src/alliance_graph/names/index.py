@@ -12,11 +12,11 @@ Every result says *why* it matched: the name it matched, the name's language, an
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .normalise import compact_key, initials, name_key, script_of
 
@@ -29,7 +29,9 @@ _DERIVED_ACRONYM_SCORE = 93.0
 _WORD_SCORE = 86.0  # one word of a longer name: "Putin", "Emirates"
 _MIN_FUZZY = 60.0
 _FUZZY_CEILING = 0.9  # a fuzzy match never outranks an exact one
-_MAX_FUZZY_CANDIDATES = 200
+_MAX_FUZZY_CANDIDATES = 5000  # keys read from the trigram postings, rarest postings first
+_MAX_FUZZY_SCORED = 50  # of those, the best by plain ratio get the word-order-blind score too
+_SURE = 96.0  # an exact name, alias or code: fuzzy candidates would only add noise
 
 
 @dataclass(frozen=True)
@@ -182,11 +184,15 @@ class NameIndex:
             for candidate in self._prefixed(key):
                 for name in self._by_key[candidate]:
                     offer(name, 80.0 + 15.0 * len(key) / len(candidate), "prefix")
-        if len(key) >= 4:
+        sure = any(match.score >= _SURE for match in best.values())
+        if len(key) >= 4 and not sure:
             spaced = name_key(query)
-            for candidate in self._fuzzy_candidates(key):
+            candidates = self._fuzzy_candidates(key)
+            for candidate, score, _ in process.extract(
+                key, candidates, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY * 0.8, limit=_MAX_FUZZY_SCORED
+            ):
                 for name in self._by_key[candidate]:
-                    score = max(fuzz.ratio(key, candidate), fuzz.token_sort_ratio(spaced, name_key(name.text)))
+                    score = max(score, fuzz.token_sort_ratio(spaced, name_key(name.text)))
                     if score >= _MIN_FUZZY:
                         offer(name, score * _FUZZY_CEILING, "fuzzy")
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.kind != "State", m.entity.label))
@@ -214,11 +220,14 @@ class NameIndex:
         return found
 
     def _fuzzy_candidates(self, key: str) -> list[str]:
-        shared: Counter[str] = Counter()
-        for gram in _trigrams(key):
-            shared.update(self._trigram_keys.get(gram, ()))
-        return [candidate for candidate, _ in shared.most_common(_MAX_FUZZY_CANDIDATES)]
-
+        """Keys sharing the query's rarest trigrams: few postings to read, however large the index."""
+        postings = sorted((self._trigram_keys.get(gram, set()) for gram in _trigrams(key)), key=len)
+        found: set[str] = set()
+        for posting in postings:
+            if found and len(found) + len(posting) > _MAX_FUZZY_CANDIDATES:
+                break
+            found |= posting
+        return list(found)
 
 def _how_exact(query: str, name: Name) -> str:
     if name.origin in {"code", "alias", "acronym", "former name"}:
