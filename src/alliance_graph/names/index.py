@@ -198,6 +198,24 @@ class NameIndex:
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.kind != "State", m.entity.label))
         return ranked[:limit]
 
+    def exact(self, text: str, *, codes: bool = False) -> list[Match]:
+        """Only sure matches of ``text``: a name's key, a curated alias, and (``codes``) ISO codes and
+        acronyms derived from labels. What entity linking in running text uses: no fuzz."""
+        key = compact_key(text)
+        found: dict[str, Match] = {}
+        # A name beats a code: "AI" is artificial intelligence before it is Anguilla.
+        names = self._by_key.get(key, ()) or (self._codes.get(key, ()) if codes else ())
+        for name in names:
+            score = _EXACT_SCORE[name.origin]
+            if name.entity not in found or score > found[name.entity].score:
+                entity = self.entities[name.entity]
+                found[name.entity] = Match(entity, score, name.text, name.lang, _how_exact(text, name))
+        if codes and not found:
+            for name in self._by_initials.get(key, ()):
+                match = Match(self.entities[name.entity], _DERIVED_ACRONYM_SCORE, name.text, name.lang, "acronym")
+                found.setdefault(name.entity, match)
+        return sorted(found.values(), key=lambda m: (-m.score, m.entity.kind != "State", m.entity.label))
+
     def resolve(self, query: str, *, kind: str | None = None) -> Resolution:
         """One entity for a name when the best match is sure and clearly ahead of the next."""
         found = self.search(query, kind=kind, limit=5)
