@@ -38,7 +38,7 @@ def test_real_data_is_valid() -> None:
 @pytest.mark.parametrize(
     ("broken", "step", "expected"),
     [
-        ("missing-source.yaml", "compile", "membership:broken-missing-source: sources: no source"),
+        ("missing-source.yaml", "compile", "membership:broken-missing-source: citations: citation #1: no document"),
         ("bad-date.yaml", "compile", "membership:broken-bad-date: startDate: '2024-02-30' is not"),
         (
             "unknown-state.yaml",
@@ -64,32 +64,114 @@ def test_broken_fixture_is_reported(fixture_project: ProjectPaths, broken: str, 
     assert any(p.startswith(f"{broken}: {expected}") for p in problems), problems
 
 
+DOC = "documents:\n  {key}:\n    url: {url}\n    title: T\n    publisher: P\n    tier: press\n    published: 2024\n"
+RECORD = "  - id: {rid}\n    a: Company\n    label: X\n    headquarteredIn: state:RUS\n    citations: [{{doc: {key}, quote: q}}]\n"
+
+
+def _compile(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    compilation = compile_files(Schema.load(ProjectPaths(ROOT)), [tmp_path / n for n in files])
+    return [str(e) for e in compilation.errors]
+
+
 def test_long_quote_and_unknown_key(tmp_path: Path) -> None:
-    data = tmp_path / "one.yaml"
     words = " ".join(["word"] * (MAX_QUOTE_WORDS + 1))
-    data.write_text(
-        "sources:\n  s1:\n    url: https://example.org\n    title: T\n    publisher: P\n"
-        f"    published: 2024-01-01\n    quote: {words}\n"
-        "records:\n  - id: inst:x\n    a: Company\n    label: X\n    colour: red\n    sources: [s1]\n",
-        encoding="utf-8",
+    text = DOC.format(key="s1", url="https://example.org") + (
+        f"records:\n  - id: inst:x\n    a: Company\n    label: X\n    colour: red\n"
+        f"    citations: [{{doc: s1, quote: {words}}}]\n"
     )
-    compilation = compile_files(Schema.load(ProjectPaths(ROOT)), [data])
-    messages = [str(e) for e in compilation.errors]
-    assert f"one.yaml: source s1: quote: has {MAX_QUOTE_WORDS + 1} words; at most 25" in messages
+    messages = _compile(tmp_path, {"one.yaml": text})
+    assert f"one.yaml: inst:x: citations: citation #1: quote has {MAX_QUOTE_WORDS + 1} words; at most 25" in messages
     assert any(m.startswith("one.yaml: inst:x: colour: unknown key") for m in messages)
 
 
 def test_duplicate_record_ids_across_files(tmp_path: Path) -> None:
-    for name in ("a.yaml", "b.yaml"):
-        (tmp_path / name).write_text(
-            f"sources:\n  {name[0]}-s:\n    url: https://example.org\n    title: T\n"
-            "    publisher: P\n    published: 2024\n    quote: q\n"
-            f"records:\n  - id: inst:same\n    a: Company\n    label: X\n"
-            f"    headquarteredIn: state:RUS\n    sources: [{name[0]}-s]\n",
-            encoding="utf-8",
-        )
-    compilation = compile_files(Schema.load(ProjectPaths(ROOT)), [tmp_path / "a.yaml", tmp_path / "b.yaml"])
-    assert [str(e) for e in compilation.errors] == ["b.yaml: inst:same: id: also defined in a.yaml"]
+    files = {
+        f"{n}.yaml": DOC.format(key=f"{n}-s", url=f"https://example.org/{n}")
+        + "records:\n"
+        + RECORD.format(rid="inst:same", key=f"{n}-s")
+        for n in ("a", "b")
+    }
+    assert _compile(tmp_path, files) == ["b.yaml: inst:same: id: also defined in a.yaml"]
+
+
+def test_one_document_per_url(tmp_path: Path) -> None:
+    files = {
+        "a.yaml": DOC.format(key="page-one", url="https://example.org/p")
+        + "records:\n"
+        + RECORD.format(rid="inst:a", key="page-one"),
+        "b.yaml": DOC.format(key="page-two", url="https://example.org/p")
+        + "records:\n"
+        + RECORD.format(rid="inst:b", key="page-two"),
+    }
+    [message] = _compile(tmp_path, files)
+    assert message.startswith("b.yaml: document page-two: url:")
+    assert "'page-one'" in message and "'page-two'" in message
+
+
+def test_format_v1_keys_say_what_replaces_them(tmp_path: Path) -> None:
+    old = "sources:\n  s1:\n    url: https://example.org\n    quote: q\nrecords: []\n"
+    [message] = _compile(tmp_path, {"old.yaml": old})
+    assert message.startswith("old.yaml: (file): sources: format v1: give citations:")
+    coop = DOC.format(key="s1", url="https://example.org") + (
+        "records:\n  - id: cooperation:x\n    a: Agreement\n    participant: state:RUS\n"
+        "    citations: [{doc: s1, quote: q}]\n    sources: [s1]\n"
+    )
+    messages = _compile(tmp_path, {"coop.yaml": coop})
+    assert any("cooperation:x: participant: format v1: give the parties" in m for m in messages)
+    assert any("cooperation:x: sources: format v1: give citations:" in m for m in messages)
+
+
+def test_publishers_resolve_through_aliases_and_labels_keep_their_language(tmp_path: Path) -> None:
+    publishers = (
+        "publishers:\n  reuters:\n    name: Reuters\n    aliases: [Business Recorder (Reuters)]\n    tier: wire\n"
+    )
+    data = (
+        "documents:\n  d1:\n    url: https://example.org/1\n    title: T\n    publisher: business recorder (reuters)\n"
+        "    tier: wire\n    language: en\n    published: 2024-05\n    retrieved: 2026-12-01\n"
+        "records:\n  - id: inst:sber\n    a: Bank\n    label: Sberbank\n    altLabel: [Sber, {text: Сбербанк, lang: ru}]\n"
+        "    headquarteredIn: state:RUS\n    formerName: {text: Sberbank of Russia, until: 2015}\n"
+        "    citations: [{doc: d1, quote: q, supports: label}]\n"
+    )
+    for name, text in {"publishers.yaml": publishers, "one.yaml": data}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    compilation = compile_files(Schema.load(ProjectPaths(ROOT)), [tmp_path / "publishers.yaml", tmp_path / "one.yaml"])
+    assert compilation.errors == []
+    graph = compilation.files[1].graph
+    turtle = graph.serialize(format="nt")
+    assert "<https://w3id.org/alliance-graph/id/publisher/reuters>" in turtle
+    assert '"Сбербанк"@ru' in turtle and '"Sber"@en' in turtle
+    assert '"2015"^^<http://www.w3.org/2001/XMLSchema#gYear>' in turtle
+    assert "<https://w3id.org/alliance-graph/ontology#supports>" in turtle
+
+
+# The old format v1 files (before the migration) held these many (page, quote) pairs: 381 source
+# blocks, of which 380 distinct (URL, quote) pairs on 214 URLs, cited 1,057 times by 442 records.
+OLD_PAIRS, OLD_URLS, OLD_CITED = 380, 214, 1057
+
+
+def test_the_migration_lost_no_source() -> None:
+    from rdflib import URIRef
+    from rdflib.namespace import PROV
+
+    from alliance_graph.namespaces import AG
+
+    compilation = compile_files(Schema.load(ProjectPaths(ROOT)), ProjectPaths(ROOT).data_files())
+    assert compilation.errors == []
+    graph = compilation.files[0].graph
+    for compiled in compilation.files[1:]:
+        graph += compiled.graph
+    cited = set()
+    for record, citation in graph.subject_objects(AG.citation):
+        doc = graph.value(citation, AG.document)
+        assert (record, PROV.wasDerivedFrom, doc) in graph
+        cited.add((record, str(graph.value(doc, AG.url)), str(graph.value(citation, AG.quote))))
+    assert all(isinstance(r, URIRef) for r, _u, _q in cited)
+    assert len({(u, q) for _r, u, q in cited}) >= OLD_PAIRS
+    assert len({u for _r, u, _q in cited}) >= OLD_URLS
+    assert len(cited) >= OLD_CITED
+    assert len(set(graph.subjects(None, AG.Document))) >= OLD_URLS
 
 
 @pytest.mark.parametrize(

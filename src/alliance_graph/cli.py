@@ -21,7 +21,7 @@ from .ontology import Schema
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
 from .remote import RemoteStore, is_remote
-from .results import columns_of, evidence_index, records, to_csv, to_json, to_table
+from .results import columns_of, evidence_index, explain_text, records, to_csv, to_json, to_table
 from .store import QuerySyntaxError, Store, StoreError, backend_name, open_current
 
 app = typer.Typer(
@@ -176,6 +176,7 @@ def query(
     limit: Annotated[int, typer.Option(help="Rows per page of a named question.")] = 100,
     offset: Annotated[int, typer.Option(help="Rows to skip of a named question.")] = 0,
     columns: Annotated[str | None, typer.Option(help="Comma-separated columns to show.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Print each row's chain of facts and quotes.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Ask a named question (``--param value`` for its parameters) or run SPARQL."""
@@ -220,8 +221,27 @@ def query(
         if unknown:
             fail(f"no column {unknown[0]!r}; the answer has: {', '.join(shown)}", 2)
         shown = wanted
-    evidence = evidence_index(graph, answer) if has_evidence else None
-    _emit(records(answer, evidence), shown, fmt)
+    evidence = evidence_index(graph, answer) if has_evidence or "facts" in answer.variables else None
+    rows = records(answer, evidence)
+    if named is not None and not rows and offset == 0:
+        _note_possible_rows(graph, named, list(ctx.args))
+    _emit(rows, shown, fmt)
+    if explain:
+        typer.echo(explain_text(rows))
+
+
+def _note_possible_rows(graph: Store, named: NamedQuery, args: list[str]) -> None:
+    """An empty certain answer says so when rows are possible (dates unknown or imprecise)."""
+    values = _parse_extra(args, named)
+    if values.get("certainty", "certain") != "certain" or "certainty" not in {p.name for p in named.parameters}:
+        return
+    possible = run(graph, named, {**values, "certainty": "possible"}, limit=1000).answer
+    if possible.rows:
+        typer.echo(
+            f"no row is certain; {len(possible.rows)} row(s) are possible (a date unknown or not precise enough): "
+            "add --certainty possible",
+            err=True,
+        )
 
 
 @app.command()

@@ -5,6 +5,12 @@ of a few aliases for reused vocabularies), and the property's range says how to 
 An ontology engineer who adds a property can therefore use it in data at once. Errors are collected
 for every file and record, each naming the file, the record and the key, so that one run shows
 everything a contributor has to fix.
+
+Format v2 (``data/README.md``): a file has ``documents:`` (one per page: ``src:<key>``, a
+``ag:Document`` with its publisher and reliability tier), ``records:`` each with ``citations:``
+(a ``ag:Citation`` node per quote, and ``prov:wasDerivedFrom`` to the document so that evidence is
+one hop away), and, in ``publishers.yaml``, ``publishers:`` (one node per outlet; a document's
+publisher name resolves through the names and aliases).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import AG, ORG, PREFIXES, SDO, WD, expand
+from .namespaces import AG, ID_BASE, ORG, PREFIXES, SDO, WD, expand, shorten
 from .ontology import PropertyInfo, Schema
 
 MAX_QUOTE_WORDS = 25
@@ -36,12 +42,49 @@ ALIASES: dict[str, PropertyInfo] = {
     "altLabel": PropertyInfo(SKOS.altLabel, False, RDF.langString, False),
     "note": PropertyInfo(RDFS.comment, False, RDF.langString, False),
 }
-SOURCE_KEYS = {"url", "title", "publisher", "published", "retrieved", "quote"}
-REQUIRED_SOURCE_KEYS = {"url", "title", "publisher", "quote"}
+DOCUMENT_KEYS = {"url", "title", "publisher", "tier", "language", "published", "retrieved"}
+REQUIRED_DOCUMENT_KEYS = {"url", "title", "publisher"}
+CITATION_KEYS = {"doc", "quote", "supports"}
+PUBLISHER_KEYS = {"name", "aliases", "kind", "tier"}
+TIERS = ("official", "wire", "press", "other", "aggregator")
+TOP_LEVEL = {"documents", "records", "publishers"}
+#: Keys of format v1 and what replaces them.
+OLD_KEYS = {
+    "sources": "format v1: give citations: [{doc: <document key>, quote: ...}] (documents: defines the pages)",
+    "participant": "format v1: give the parties (partyA/partyB, or party for a side-less instrument) and mentions",
+    "counterpart": "format v1: give the parties (partyA/partyB, or party for a side-less instrument) and mentions",
+}
 
 _YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^\d{4}$")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def slug(text: str) -> str:
+    """A lowercase-hyphenated slug of a name (publisher keys minted for unlisted outlets)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
+def _name_key(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+@dataclass
+class Registry:
+    """What every file may refer to: documents by key (with their URL) and publishers by name."""
+
+    documents: dict[str, str] = field(default_factory=dict)
+    publishers: dict[str, URIRef] = field(default_factory=dict)
+    minted: dict[str, URIRef] = field(default_factory=dict)
+
+    def publisher(self, name: str) -> tuple[URIRef, bool]:
+        """The publisher node of a name or alias, and whether it had to be minted."""
+        key = _name_key(name)
+        if key in self.publishers:
+            return self.publishers[key], False
+        if key not in self.minted:
+            self.minted[key] = URIRef(PREFIXES["publisher"] + slug(name))
+        return self.minted[key], True
 
 
 @dataclass(frozen=True)
@@ -141,10 +184,10 @@ def _values(value: Any) -> list[Any]:
 class _FileCompiler:
     """Compiles one file; collects its errors instead of stopping at the first."""
 
-    def __init__(self, schema: Schema, path: Path, source_keys: set[str]) -> None:
+    def __init__(self, schema: Schema, path: Path, registry: Registry) -> None:
         self.schema = schema
         self.path = path
-        self.source_keys = source_keys
+        self.registry = registry
         self.errors: list[CompileError] = []
         self.compiled = CompiledFile(path.stem, path, Graph())
         self.mappings = Graph()
@@ -158,44 +201,129 @@ class _FileCompiler:
         prop = expand(key) if ":" in key else AG[key]
         return self.schema.properties.get(prop)
 
-    def compile_sources(self, sources: Any) -> None:
-        if not isinstance(sources, dict):
-            self.error("sources", "", "must be a mapping of source keys to sources")
+    def _date(self, rid: str, key: str, subject: URIRef, prop: URIRef, value: Any) -> None:
+        try:
+            self.compiled.graph.add((subject, prop, parse_date(value)))
+        except ValueError as exc:
+            self.error(rid, key, str(exc))
+
+    def _tier(self, rid: str, value: Any) -> URIRef | None:
+        if str(value) not in TIERS:
+            self.error(rid, "tier", f"{value!r} is not a tier ({', '.join(TIERS)})")
+            return None
+        return URIRef(PREFIXES["tier"] + str(value))
+
+    def compile_publishers(self, publishers: Any) -> None:
+        if not isinstance(publishers, dict):
+            self.error("publishers", "", "must be a mapping of publisher keys to publishers")
             return
         graph = self.compiled.graph
-        for key, src in sources.items():
-            rid = f"source {key}"
-            if not isinstance(src, dict):
+        for key, pub in publishers.items():
+            rid = f"publisher {key}"
+            if not isinstance(pub, dict) or "name" not in pub:
+                self.error(rid, "name", "a publisher is a mapping with at least a name")
+                continue
+            for unknown in sorted(pub.keys() - PUBLISHER_KEYS):
+                self.error(rid, unknown, f"unknown key (allowed: {', '.join(sorted(PUBLISHER_KEYS))})")
+            iri = URIRef(PREFIXES["publisher"] + str(key))
+            self.compiled.records[iri] = rid
+            graph.add((iri, RDF.type, AG.Publisher))
+            graph.add((iri, RDFS.label, Literal(str(pub["name"]), lang="en")))
+            for alias in _values(pub.get("aliases") or []):
+                graph.add((iri, SKOS.altLabel, Literal(str(alias), lang="en")))
+            if "kind" in pub:
+                graph.add((iri, AG.publisherKind, Literal(str(pub["kind"]))))
+            if "tier" in pub and (tier := self._tier(rid, pub["tier"])) is not None:
+                graph.add((iri, AG.tier, tier))
+
+    def compile_documents(self, documents: Any) -> None:
+        if not isinstance(documents, dict):
+            self.error("documents", "", "must be a mapping of document keys to documents")
+            return
+        graph = self.compiled.graph
+        for key, doc in documents.items():
+            rid = f"document {key}"
+            if not isinstance(doc, dict):
                 self.error(rid, "", "must be a mapping")
                 continue
             iri = URIRef(PREFIXES["src"] + str(key))
             self.compiled.records[iri] = rid
-            for missing in sorted(REQUIRED_SOURCE_KEYS - src.keys()):
-                self.error(rid, missing, "is required on every source")
-            for unknown in sorted(src.keys() - SOURCE_KEYS):
-                self.error(rid, unknown, f"unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})")
-            if "published" not in src and "retrieved" not in src:
-                self.error(rid, "published", "give published, or retrieved where the page has no date")
-            graph.add((iri, RDF.type, AG.Source))
-            if "url" in src:
-                graph.add((iri, AG.url, Literal(str(src["url"]), datatype=XSD.anyURI)))
-            if "title" in src:
-                graph.add((iri, DCTERMS.title, Literal(str(src["title"]))))
-                graph.add((iri, RDFS.label, Literal(str(src["title"]), lang="en")))
-            if "publisher" in src:
-                graph.add((iri, AG.publisher, Literal(str(src["publisher"]))))
+            for missing in sorted(REQUIRED_DOCUMENT_KEYS - doc.keys()):
+                self.error(rid, missing, "is required on every document")
+            for unknown in sorted(doc.keys() - DOCUMENT_KEYS):
+                hint = "; quotes belong to the citations of records" if unknown == "quote" else ""
+                self.error(rid, unknown, f"unknown key (allowed: {', '.join(sorted(DOCUMENT_KEYS))}){hint}")
+            graph.add((iri, RDF.type, AG.Document))
+            if "url" in doc:
+                graph.add((iri, AG.url, Literal(str(doc["url"]), datatype=XSD.anyURI)))
+            if "title" in doc:
+                graph.add((iri, DCTERMS.title, Literal(str(doc["title"]))))
+                graph.add((iri, RDFS.label, Literal(str(doc["title"]), lang="en")))
+            tier: URIRef | None = None
+            if "publisher" in doc:
+                publisher, minted = self.registry.publisher(str(doc["publisher"]))
+                graph.add((iri, AG.publisher, publisher))
+                if minted:
+                    graph.add((publisher, RDF.type, AG.Publisher))
+                    graph.add((publisher, RDFS.label, Literal(str(doc["publisher"]), lang="en")))
+            if "tier" in doc:
+                tier = self._tier(rid, doc["tier"])
+            else:
+                self.error(rid, "tier", f"is required on every document ({', '.join(TIERS)})")
+            if tier is not None:
+                graph.add((iri, AG.tier, tier))
+            if "language" in doc:
+                graph.add((iri, AG.language, Literal(str(doc["language"]))))
             for key_name, prop in (("published", AG.published), ("retrieved", AG.retrieved)):
-                if key_name in src:
-                    try:
-                        graph.add((iri, prop, parse_date(src[key_name])))
-                    except ValueError as exc:
-                        self.error(rid, key_name, str(exc))
-            if "quote" in src:
-                quote = " ".join(str(src["quote"]).split())
+                if key_name in doc:
+                    self._date(rid, key_name, iri, prop, doc[key_name])
+
+    def compile_citations(self, rid: str, subject: URIRef, value: Any) -> None:
+        graph = self.compiled.graph
+        items = _values(value)
+        if not items:
+            self.error(rid, "citations", "every record needs at least one citation")
+        local = str(subject)[len(ID_BASE) :].replace("/", "-")
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict) or "doc" not in item:
+                self.error(rid, "citations", f"citation #{number} must be a mapping with doc and quote")
+                continue
+            for unknown in sorted(item.keys() - CITATION_KEYS):
+                self.error(rid, "citations", f"citation #{number}: unknown key {unknown!r}")
+            doc = str(item["doc"])
+            if doc not in self.registry.documents:
+                self.error(rid, "citations", f"citation #{number}: no document has the key {doc!r}")
+            document = URIRef(PREFIXES["src"] + doc)
+            citation = URIRef(f"{PREFIXES['citation']}{local}-{number}")
+            graph.add((subject, PROV.wasDerivedFrom, document))
+            graph.add((subject, AG.citation, citation))
+            graph.add((citation, RDF.type, AG.Citation))
+            graph.add((citation, AG.document, document))
+            if "quote" not in item:
+                self.error(rid, "citations", f"citation #{number} needs a quote (verbatim, at most 25 words)")
+            else:
+                quote = " ".join(str(item["quote"]).split())
                 words = len(quote.split())
                 if words > MAX_QUOTE_WORDS:
-                    self.error(rid, "quote", f"has {words} words; at most {MAX_QUOTE_WORDS}")
-                graph.add((iri, AG.quote, Literal(quote)))
+                    self.error(
+                        rid, "citations", f"citation #{number}: quote has {words} words; at most {MAX_QUOTE_WORDS}"
+                    )
+                graph.add((citation, AG.quote, Literal(quote)))
+            for key in _values(item.get("supports") or []):
+                graph.add((citation, AG.supports, Literal(str(key))))
+
+    def compile_former_name(self, rid: str, subject: URIRef, value: Any) -> None:
+        for number, item in enumerate(_values(value), start=1):
+            if not isinstance(item, dict) or "text" not in item:
+                self.error(rid, "formerName", "give {text: ..., until: YYYY-MM-DD}")
+                continue
+            node = URIRef(f"{subject}/former-name-{number}")
+            graph = self.compiled.graph
+            graph.add((subject, AG.formerName, node))
+            graph.add((node, RDF.type, AG.FormerName))
+            graph.add((node, RDFS.label, Literal(str(item["text"]), lang=str(item.get("lang", "en")))))
+            if "until" in item:
+                self._date(rid, "formerName", node, AG.usedUntil, item["until"])
 
     def compile_record(self, index: int, record: Any) -> None:
         if not isinstance(record, dict) or "id" not in record:
@@ -207,17 +335,20 @@ class _FileCompiler:
         except ValueError as exc:
             self.error(rid, "id", str(exc))
             return
-        if rid.split(":", 1)[0] in {"state", "tech", "role", "src"}:
-            self.error(rid, "id", "states, technologies, roles and sources are not records")
+        if rid.split(":", 1)[0] in {"state", "tech", "role", "src", "tier", "ikind", "mkind", "citation", "publisher"}:
+            self.error(rid, "id", "states, vocabulary concepts, documents, citations and publishers are not records")
             return
         self.compiled.records[subject] = rid
         graph = self.compiled.graph
         if "a" not in record:
             self.error(rid, "a", "every record needs a class")
-        if "sources" not in record:
-            self.error(rid, "sources", "every record needs at least one source")
+        if "citations" not in record and "sources" not in record:
+            self.error(rid, "citations", "every record needs at least one citation")
         for key, value in record.items():
             if key == "id" or value is None:
+                continue
+            if key in OLD_KEYS:
+                self.error(rid, key, OLD_KEYS[key])
                 continue
             if key == "a":
                 for cls in _values(value):
@@ -225,11 +356,10 @@ class _FileCompiler:
                     if cls_iri not in self.schema.classes:
                         self.error(rid, "a", f"{cls!r} is not a class of the ontology")
                     graph.add((subject, RDF.type, cls_iri))
-            elif key == "sources":
-                for src in _values(value):
-                    if str(src) not in self.source_keys:
-                        self.error(rid, "sources", f"no source has the key {src!r}")
-                    graph.add((subject, PROV.wasDerivedFrom, URIRef(PREFIXES["src"] + str(src))))
+            elif key == "citations":
+                self.compile_citations(rid, subject, value)
+            elif key == "formerName":
+                self.compile_former_name(rid, subject, value)
             elif key == "wikidata":
                 for qid in _values(value):
                     if not re.match(r"^Q\d+$", str(qid)):
@@ -251,6 +381,10 @@ class _FileCompiler:
             self.error(rid, key, "is derived by the build; never assert it in data")
             return
         for item in _values(value):
+            if isinstance(item, dict) and info.range == RDF.langString and "text" in item:
+                lang = str(item.get("lang", "en"))
+                self.compiled.graph.add((subject, info.iri, Literal(str(item["text"]), lang=lang)))
+                continue
             try:
                 self.compiled.graph.add((subject, info.iri, _term(info, item)))
             except ValueError as exc:
@@ -276,33 +410,69 @@ def _load_yaml(path: Path) -> tuple[Any, str | None]:
 
 
 def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
-    """Compile data files together: source keys and record ids are global across files."""
+    """Compile data files together: document keys, publishers and record ids are global across files."""
     loaded: list[tuple[Path, Any]] = []
     errors: list[CompileError] = []
     for path in paths:
         content, problem = _load_yaml(path)
         if problem is not None:
             errors.append(CompileError(path.name, "(file)", "", f"not valid YAML: {problem}"))
-        elif not isinstance(content, dict) or not content.keys() <= {"sources", "records"}:
-            errors.append(CompileError(path.name, "(file)", "", "top level must have only sources and records"))
+        elif isinstance(content, dict) and "sources" in content:
+            errors.append(CompileError(path.name, "(file)", "sources", OLD_KEYS["sources"]))
+        elif not isinstance(content, dict) or not content.keys() <= TOP_LEVEL:
+            errors.append(
+                CompileError(path.name, "(file)", "", "top level must have only documents, records and publishers")
+            )
         else:
             loaded.append((path, content))
-    source_keys: set[str] = set()
-    source_owner: dict[str, str] = {}
+    registry = Registry()
+    doc_owner: dict[str, str] = {}
+    url_owner: dict[str, str] = {}
     for path, content in loaded:
-        for key in content.get("sources") or {}:
-            if str(key) in source_owner:
-                errors.append(CompileError(path.name, f"source {key}", "", f"also defined in {source_owner[key]}"))
+        publishers = content.get("publishers") or {}
+        for key, pub in publishers.items() if isinstance(publishers, dict) else ():
+            iri = URIRef(PREFIXES["publisher"] + str(key))
+            if isinstance(pub, dict):
+                for name in [pub.get("name"), *_values(pub.get("aliases") or [])]:
+                    if name is None:
+                        continue
+                    other = registry.publishers.get(_name_key(name))
+                    if other is not None and other != iri:
+                        errors.append(
+                            CompileError(
+                                path.name, f"publisher {key}", "aliases", f"{name!r} also names {shorten(other)}"
+                            )
+                        )
+                    registry.publishers[_name_key(name)] = iri
+        documents = content.get("documents") or {}
+        for key, doc in documents.items() if isinstance(documents, dict) else ():
+            rid = f"document {key}"
+            if str(key) in doc_owner:
+                errors.append(CompileError(path.name, rid, "", f"also defined in {doc_owner[str(key)]}"))
             elif not _SLUG.match(str(key)):
-                errors.append(CompileError(path.name, f"source {key}", "", "keys are slugs"))
-            source_owner[str(key)] = path.name
-            source_keys.add(str(key))
+                errors.append(CompileError(path.name, rid, "", "keys are slugs"))
+            doc_owner[str(key)] = path.name
+            url = str(doc.get("url", "")) if isinstance(doc, dict) else ""
+            registry.documents[str(key)] = url
+            if url and url in url_owner and url_owner[url] != str(key):
+                errors.append(
+                    CompileError(
+                        path.name,
+                        rid,
+                        "url",
+                        f"the same URL is also the document {url_owner[url]!r}: one document per URL "
+                        f"(documents {url_owner[url]!r} and {key!r})",
+                    )
+                )
+            elif url:
+                url_owner[url] = str(key)
     files: list[CompiledFile] = []
     mappings = Graph()
     owner: dict[URIRef, str] = {}
     for path, content in loaded:
-        compiler = _FileCompiler(schema, path, source_keys)
-        compiler.compile_sources(content.get("sources") or {})
+        compiler = _FileCompiler(schema, path, registry)
+        compiler.compile_publishers(content.get("publishers") or {})
+        compiler.compile_documents(content.get("documents") or {})
         records = content.get("records") or []
         if not isinstance(records, list):
             compiler.error("records", "", "must be a list of records")
@@ -310,7 +480,7 @@ def compile_files(schema: Schema, paths: Iterable[Path]) -> Compilation:
         for index, record in enumerate(records):
             compiler.compile_record(index, record)
         for iri, rid in compiler.compiled.records.items():
-            if iri in owner and not rid.startswith("source "):
+            if iri in owner and not rid.startswith(("document ", "publisher ")):
                 compiler.error(rid, "id", f"also defined in {owner[iri]}")
             owner[iri] = path.name
         errors.extend(compiler.errors)

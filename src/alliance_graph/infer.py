@@ -3,8 +3,9 @@
 Analysts write short queries (``?s ag:memberOf alliance:brics``) and still reach the evidence on the
 n-ary nodes. The rules are SPARQL CONSTRUCT queries run to a fixpoint on an in-memory Oxigraph
 store: a full OWL-RL closure (owlrl) took seconds per thousand triples here, these rules take
-milliseconds, and each derived property has one rule a reader can check. The ``ag:validFrom`` /
-``ag:validUntil`` bounds need date arithmetic on partial dates, so they are computed in Python.
+milliseconds, and each derived property has one rule a reader can check. The date windows
+(``ag:possibleFrom``, ``ag:validFrom``, ``ag:validUntil``, ``ag:possibleUntil``, ``ag:knownBy``) need
+date arithmetic on partial dates, so they are computed in Python.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
-from rdflib.namespace import PROV, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from .namespaces import AG, sparql_prefix_block
 
@@ -47,12 +49,32 @@ RULES: dict[str, str] = {
         }""",
     "states a cooperation concerns": """
         CONSTRUCT { ?fact ag:concerns ?state } WHERE {
-          ?fact a ag:Cooperation ; ag:participant ?actor .
+          ?fact a ag:Cooperation ; ag:party ?actor .
           { ?actor a ag:State . BIND(?actor AS ?state) } UNION { ?actor ag:ofState ?state }
         }""",
     "cooperates with": """
-        CONSTRUCT { ?a ag:cooperatesWith ?b } WHERE {
-          ?fact a ag:Cooperation ; ag:concerns ?a , ?b . FILTER(?a != ?b)
+        CONSTRUCT { ?a ag:cooperatesWith ?b . ?b ag:cooperatesWith ?a } WHERE {
+          ?fact a ag:Cooperation .
+          {
+            ?fact ag:partyA ?x ; ag:partyB ?y .
+          } UNION {
+            ?fact ag:party ?x , ?y .
+            FILTER NOT EXISTS { ?fact ag:partyA ?side }
+          }
+          { ?x a ag:State . BIND(?x AS ?a) } UNION { ?x ag:ofState ?a }
+          { ?y a ag:State . BIND(?y AS ?b) } UNION { ?y ag:ofState ?b }
+          FILTER(?a != ?b)
+        }""",
+    "tie kind of a cooperation": """
+        CONSTRUCT { ?fact ag:tieKind ?tie } WHERE {
+          { SELECT ?fact (COUNT(DISTINCT ?state) AS ?states) WHERE {
+              ?fact a ag:Cooperation ; ag:party ?actor .
+              { ?actor a ag:State . BIND(?actor AS ?state) } UNION { ?actor ag:ofState ?state }
+            } GROUP BY ?fact }
+          OPTIONAL { ?fact ag:level ?level }
+          FILTER (?states >= 2)
+          BIND (IF(COALESCE(?level, "") = "institution", "institution-level",
+                   IF(?states = 2, "bilateral instrument", "multilateral instrument")) AS ?tie)
         }""",
     "labels of memberships": """
         CONSTRUCT { ?m rdfs:label ?label } WHERE {
@@ -143,35 +165,56 @@ def _period_start(value: Literal) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-def validity_bounds(graph: Graph) -> Graph:
-    """``ag:validFrom``/``ag:validUntil`` (xsd:date) of every fact, for as-of questions.
+def _date(value: object) -> Literal:
+    assert isinstance(value, dt.date)
+    return Literal(value.isoformat(), datatype=XSD.date)
 
-    A start given as a year or month counts from the end of that period (when the fact certainly
-    holds); an end so given counts from its beginning. A fact with neither start nor announced date
-    counts from its earliest source's publication (or retrieval, for an undated page).
+
+def known_by(graph: Graph, fact: Node) -> dt.date | None:
+    """The latest day of the earliest publication date of a document that reports ``fact``.
+
+    Only publication dates count: a retrieval date says when the project read a page, never when
+    a fact began. ``None`` when no reporting document is dated.
+    """
+    published = [
+        _period_end(date)
+        for doc in graph.objects(fact, PROV.wasDerivedFrom)
+        for date in graph.objects(doc, AG.published)
+        if isinstance(date, Literal)
+    ]
+    return min(published) if published else None
+
+
+def validity_bounds(graph: Graph) -> Graph:
+    """The day windows of every fact's start and end, for three-valued as-of questions.
+
+    A start given as a year or month may be any day of it: ``ag:possibleFrom`` is its first day,
+    ``ag:validFrom`` (from when the fact certainly holds) its last. An end so given: the fact may
+    stop from ``ag:validUntil`` (the first day) and has stopped by ``ag:possibleUntil`` (the last).
+    An unknown start has no ``possibleFrom``; its ``validFrom`` is the fact's ``ag:knownBy`` date,
+    the earliest publication of a document that reports it, and is absent (the fact is never
+    certain) when no such document is dated.
     """
     out = Graph()
-    facts = set(graph.subjects(AG.startDate, None)) | set(graph.subjects(AG.announcedDate, None))
-    facts |= set(graph.subjects(AG.dateUnknown, Literal(True)))
+    facts = set(graph.subjects(RDF.type, AG.Fact))
+    for cls in graph.transitive_subjects(RDFS.subClassOf, AG.Fact):
+        facts |= set(graph.subjects(RDF.type, cls))
     for fact in facts:
-        start = graph.value(fact, AG.startDate) or graph.value(fact, AG.announcedDate)
-        begin: dt.date | None = None
+        start = (
+            graph.value(fact, AG.startDate) or graph.value(fact, AG.signedDate) or graph.value(fact, AG.announcedDate)
+        )
+        known = known_by(graph, fact)
+        if known is not None:
+            out.add((fact, AG.knownBy, _date(known)))
         if isinstance(start, Literal):
-            begin = _period_end(start)
-        else:
-            published = [
-                _period_end(date)
-                for src in graph.objects(fact, PROV.wasDerivedFrom)
-                for date in [graph.value(src, AG.published) or graph.value(src, AG.retrieved)]
-                if isinstance(date, Literal)
-            ]
-            begin = min(published) if published else None
-        if begin is not None:
-            out.add((fact, AG.validFrom, Literal(begin.isoformat(), datatype=XSD.date)))
+            out.add((fact, AG.possibleFrom, _date(_period_start(start))))
+            out.add((fact, AG.validFrom, _date(_period_end(start))))
+        elif known is not None:
+            out.add((fact, AG.validFrom, _date(known)))
         end = graph.value(fact, AG.endDate)
         if isinstance(end, Literal):
-            until = _period_start(end).isoformat()
-            out.add((fact, AG.validUntil, Literal(until, datatype=XSD.date)))
+            out.add((fact, AG.validUntil, _date(_period_start(end))))
+            out.add((fact, AG.possibleUntil, _date(_period_end(end))))
     return out
 
 

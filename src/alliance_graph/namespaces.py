@@ -33,6 +33,12 @@ KIND_OF_PREFIX: dict[str, str] = {
     "measure": "measure",
     "ranking": "ranking",
     "claim": "claim",
+    "roster": "roster",
+    "citation": "citation",
+    "publisher": "publisher",
+    "tier": "tier",
+    "ikind": "instrument-kind",
+    "mkind": "measure-kind",
 }
 
 #: Every prefix the project writes with and the service predeclares.

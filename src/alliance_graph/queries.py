@@ -5,6 +5,14 @@ against their type and bound as RDF terms in ``VALUES`` blocks inserted at every
 line, so a value can never change the query's shape, and Oxigraph still runs the query natively.
 SPARQL evaluates groups bottom-up, so a FILTER inside a UNION branch cannot see a value bound
 outside it: a query puts a ``# @bindings`` line in each group whose filters use parameters.
+
+"Holds on ``as_of``" has one definition, inserted by the loader where a query says
+``# @holds ?fact [?other ...] AS ?c``: the fact may hold on the date (its start window opened by
+then, its end window not closed), ``?c`` is ``certain`` when it holds whatever the precise days
+are and ``possible`` otherwise, and ``?fact_since`` / ``?fact_until`` are its dates as precise as
+the sources give them (``date unknown`` when none does). ``# @certainty ?c1 ?c2`` combines such
+values into the ``certainty`` column and keeps only certain rows unless the question is asked with
+``certainty=possible`` (a parameter every such question gets).
 """
 
 from __future__ import annotations
@@ -25,6 +33,10 @@ from .namespaces import expand, shorten
 from .store import Answer, Store
 
 BINDINGS_MARK = "# @bindings"
+HOLDS = re.compile(r"^[ \t]*# @holds((?:[ \t]+\?[a-z][a-z0-9_]*)+)[ \t]+AS[ \t]+\?([a-z][a-z0-9_]*)[ \t]*$", re.M)
+CERTAINTY = re.compile(r"^[ \t]*# @certainty((?:[ \t]+\?[a-z][a-z0-9_]*)*)[ \t]*$", re.M)
+CERTAINTY_PARAM = "certainty"
+CERTAINTY_VALUES = ("certain", "possible")
 PARAM_TYPES = {"iri", "date", "integer", "enum", "string"}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _VAR = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -121,8 +133,8 @@ def _parse_parameter(query: str, name: str, spec: Any) -> Parameter:
 def parse_query_file(path: Path) -> NamedQuery:
     """Read one ``.rq`` file; raise ``QueryDefinitionError`` naming what is wrong."""
     text = path.read_text(encoding="utf-8")
-    header_lines = []
-    body_lines = []
+    header_lines: list[str] = []
+    body_lines: list[str] = []
     for line in text.splitlines():
         if line.startswith("#+") and not body_lines:
             header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
@@ -139,6 +151,8 @@ def parse_query_file(path: Path) -> NamedQuery:
         raise QueryDefinitionError(f"{path.name}: header needs a title")
     body = "\n".join(body_lines).strip() + "\n"
     params = tuple(_parse_parameter(name, pname, spec) for pname, spec in (header.get("params") or {}).items())
+    if CERTAINTY.search(body) and CERTAINTY_PARAM not in {p.name for p in params}:
+        params = (*params, _certainty_parameter())
     if params and BINDINGS_MARK not in body:
         raise QueryDefinitionError(f"{path.name}: a query with parameters needs a '{BINDINGS_MARK}' line")
     return NamedQuery(
@@ -151,6 +165,55 @@ def parse_query_file(path: Path) -> NamedQuery:
         evidence=bool(header.get("evidence", True)),
         tags=tuple(header.get("tags", ())),
     )
+
+
+def _certainty_parameter() -> Parameter:
+    return Parameter(
+        name=CERTAINTY_PARAM,
+        type="enum",
+        description="certain (default): only rows that hold on the date whatever the precise days; "
+        "possible: also rows that may hold (a start or end inside its year or month, or a start not dated)",
+        default="certain",
+        example="possible",
+        values=CERTAINTY_VALUES,
+    )
+
+
+def holds_fragment(variables: list[str], out: str) -> str:
+    """The one definition of "holds on ?as_of" for the given fact variables (see the module doc)."""
+    lines = []
+    certain = []
+    for var in variables:
+        v = var.lstrip("?")
+        lines.append(
+            f"OPTIONAL {{ ?{v} ag:possibleFrom ?{v}__pf }} OPTIONAL {{ ?{v} ag:validFrom ?{v}__vf }}\n"
+            f"  OPTIONAL {{ ?{v} ag:validUntil ?{v}__vu }} OPTIONAL {{ ?{v} ag:possibleUntil ?{v}__pu }}\n"
+            f"  OPTIONAL {{ ?{v} ag:startDate ?{v}__sd }} OPTIONAL {{ ?{v} ag:announcedDate ?{v}__ad }}\n"
+            f"  OPTIONAL {{ ?{v} ag:endDate ?{v}__ed }}\n"
+            f"  FILTER ((!BOUND(?{v}__pf) || ?{v}__pf <= ?as_of) && (!BOUND(?{v}__pu) || ?as_of < ?{v}__pu))\n"
+            f'  BIND (COALESCE(STR(?{v}__sd), STR(?{v}__ad), "date unknown") AS ?{v}_since)\n'
+            f"  BIND (STR(?{v}__ed) AS ?{v}_until)"
+        )
+        certain.append(f"(BOUND(?{v}__vf) && ?{v}__vf <= ?as_of && (!BOUND(?{v}__vu) || ?as_of < ?{v}__vu))")
+    lines.append(f'BIND (IF({" && ".join(certain)}, "certain", "possible") AS ?{out})')
+    return "\n  ".join(lines)
+
+
+def certainty_fragment(variables: list[str], level: str) -> str:
+    """The ``certainty`` column from the given values, and the filter the parameter asks for."""
+    parts = []
+    if variables:
+        test = " && ".join(f'{v} = "certain"' for v in variables)
+        parts.append(f'BIND (IF({test}, "certain", "possible") AS ?certainty)')
+    if level == "certain":
+        parts.append('FILTER (?certainty = "certain")')
+    return "\n  ".join(parts)
+
+
+def expand_fragments(body: str, level: str) -> str:
+    """The body with every ``# @holds`` and ``# @certainty`` line replaced by its SPARQL."""
+    body = HOLDS.sub(lambda m: "  " + holds_fragment(m.group(1).split(), m.group(2)), body)
+    return CERTAINTY.sub(lambda m: "  " + certainty_fragment(m.group(1).split(), level), body)
 
 
 def load_catalogue(directory: Path) -> dict[str, NamedQuery]:
@@ -167,6 +230,8 @@ def _convert(param: Parameter, raw: Any, store: Store | None) -> Node:
         text = str(raw).strip()
         if param.type == "enum" and param.values and text not in param.values:
             raise ParameterError(param.name, f"{text!r} is not one of {', '.join(param.values)}")
+        if param.type == "enum" and ":" not in text:
+            return Literal(text)
         try:
             iri = expand(text)
         except ValueError as exc:
@@ -207,6 +272,7 @@ def bind(query: NamedQuery, values: Mapping[str, Any], store: Store | None = Non
         raise ParameterError(name, f"{query.name} has no such parameter")
     bound: dict[str, list[Node]] = {}
     blocks = []
+    level = "certain"
     for param in query.parameters:
         raw = values.get(param.name)
         if raw is None or raw == "" or raw == []:
@@ -224,8 +290,12 @@ def bind(query: NamedQuery, values: Mapping[str, Any], store: Store | None = Non
             raise ParameterError(param.name, "takes one value")
         terms = [_convert(param, item, store) for item in items]
         bound[param.name] = terms
+        if param.name == CERTAINTY_PARAM and CERTAINTY.search(query.body):
+            level = str(terms[0])  # one of CERTAINTY_VALUES: it chooses a filter, it is not bound
+            continue
         blocks.append(f"VALUES ?{param.name} {{ {' '.join(t.n3() for t in terms)} }}")
-    return query.body.replace(BINDINGS_MARK, "\n  ".join(blocks)), bound
+    body = expand_fragments(query.body, level)
+    return body.replace(BINDINGS_MARK, "\n  ".join(blocks)), bound
 
 
 @dataclass

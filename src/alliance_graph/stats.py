@@ -22,7 +22,10 @@ COUNTED_CLASSES = [
     "ag:RankingEntry",
     "ag:Claim",
     "ag:Technology",
-    "ag:Source",
+    "ag:Document",
+    "ag:Citation",
+    "ag:Publisher",
+    "ag:Roster",
 ]
 
 CLASS_COUNTS = """
@@ -40,9 +43,28 @@ SELECT ?source ?title (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
 """
 
 SOURCES_PER_PUBLISHER = """
-SELECT ?publisher (COUNT(DISTINCT ?url) AS ?sources) WHERE {
-  ?source a ag:Source ; ag:publisher ?publisher ; ag:url ?url .
-} GROUP BY ?publisher ORDER BY DESC(?sources) ?publisher
+SELECT ?publisher ?tier (COUNT(DISTINCT ?url) AS ?sources) WHERE {
+  ?source a ag:Document ; ag:publisher/rdfs:label ?publisher ; ag:url ?url .
+  OPTIONAL { ?source ag:tier/rdfs:label ?tier }
+} GROUP BY ?publisher ?tier ORDER BY DESC(?sources) ?publisher
+"""
+
+CITATIONS_PER_TIER = """
+SELECT ?tier (COUNT(DISTINCT ?citation) AS ?citations) WHERE {
+  ?citation a ag:Citation ; ag:document/ag:tier/rdfs:label ?tier .
+} GROUP BY ?tier ORDER BY DESC(?citations)
+"""
+
+UNDATED_FACTS = """
+SELECT (COUNT(DISTINCT ?fact) AS ?n) WHERE { ?fact a ag:Fact . FILTER NOT EXISTS { ?fact ag:validFrom ?d } }
+"""
+
+UNKNOWN_START_FACTS = """
+SELECT (COUNT(DISTINCT ?fact) AS ?n) WHERE { ?fact a ag:Fact . FILTER NOT EXISTS { ?fact ag:possibleFrom ?d } }
+"""
+
+PARTIAL_LISTS = """
+SELECT (COUNT(DISTINCT ?roster) AS ?n) WHERE { ?roster a ag:Roster ; ag:complete false }
 """
 
 SINGLE_SOURCE_FACTS = """
@@ -62,7 +84,7 @@ SELECT ?fact ?other WHERE {
 
 NEWEST_SOURCE = """
 SELECT (MAX(?published) AS ?newest) WHERE {
-  ?source a ag:Source ; ag:published ?published . FILTER (DATATYPE(?published) = xsd:date)
+  ?source a ag:Document ; ag:published ?published . FILTER (DATATYPE(?published) = xsd:date)
 }
 """
 
@@ -79,6 +101,11 @@ SELECT ?created ?ontologyVersion ?softwareVersion ?triples WHERE {
 def build_info(store: Store) -> dict[str, Any]:
     rows = store.query(BUILD_INFO).dicts()
     return {k: plain(v) for k, v in rows[0].items()} if rows else {}
+
+
+def _count(store: Store, query: str) -> int:
+    rows = store.query(query).dicts()
+    return int(plain(rows[0]["n"])) if rows else 0
 
 
 def collect(store: Store) -> dict[str, Any]:
@@ -100,6 +127,12 @@ def collect(store: Store) -> dict[str, Any]:
             {k: plain(v) for k, v in r.items()} for r in store.query(SOURCES_PER_PUBLISHER).dicts()
         ],
         "single_source_facts": int(plain(single[0]["n"])) if single else 0,
+        "citations_per_tier": {
+            str(plain(r["tier"])): int(plain(r["citations"])) for r in store.query(CITATIONS_PER_TIER).dicts()
+        },
+        "undated_facts": _count(store, UNDATED_FACTS),
+        "facts_with_unknown_start": _count(store, UNKNOWN_START_FACTS),
+        "partial_lists": _count(store, PARTIAL_LISTS),
         "disagreements": [{"fact": a, "other": b} for a, b in disagreements],
         "newest_source": plain(newest[0]["newest"]) if newest else None,
         "build": build_info(store),
@@ -121,10 +154,18 @@ def render(stats: dict[str, Any], top: int = 10) -> str:
     lines.append("Sources")
     lines.append(f"  newest source date: {stats['newest_source']}")
     lines.append(f"  facts resting on a single source: {stats['single_source_facts']}")
+    tiers = ", ".join(f"{tier} {n}" for tier, n in stats["citations_per_tier"].items())
+    lines.append(f"  citations per tier: {tiers}")
+    lines.append(f"  facts with an unknown start: {stats['facts_with_unknown_start']}")
+    lines.append(f"  facts no dated source bounds (never certain; see undated-facts): {stats['undated_facts']}")
+    lines.append(f"  partial lists (rosters not complete): {stats['partial_lists']}")
     lines.append(f"  facts per source (top {top}):")
     lines += [f"    {r['facts']:>4}  {r.get('title') or r['source']}" for r in stats["facts_per_source"][:top]]
     lines.append(f"  sources per publisher (top {top}):")
-    lines += [f"    {r['sources']:>4}  {r['publisher']}" for r in stats["sources_per_publisher"][:top]]
+    lines += [
+        f"    {r['sources']:>4}  {r['publisher']} ({r.get('tier') or '?'})"
+        for r in stats["sources_per_publisher"][:top]
+    ]
     lines.append(f"  facts whose sources disagree: {len(stats['disagreements'])}")
     lines += [f"    {d['fact']}  <>  {d['other']}" for d in stats["disagreements"]]
     return "\n".join(lines)

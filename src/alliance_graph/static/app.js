@@ -24,10 +24,18 @@ function cell(value) {
     value.forEach((e, i) => {
       const a = document.createElement("a");
       a.href = e.url; a.textContent = e.title || e.url; a.className = "source"; a.target = "_blank";
-      a.title = [e.publisher, e.published, e.quote && `“${e.quote}”`].filter(Boolean).join(" · ");
+      a.title = [e.publisher, e.tier, e.published, e.quote && `“${e.quote}”`].filter(Boolean).join(" · ");
       td.appendChild(a);
       if (i < value.length - 1) td.appendChild(document.createTextNode("; "));
     });
+  } else if (value && typeof value === "object" && Array.isArray(value.steps)) {
+    td.appendChild(explanationCell(value));
+  } else if (value === "certain" || value === "possible") {
+    const mark = document.createElement("span");
+    mark.className = `certainty ${value}`; mark.textContent = value;
+    mark.title = value === "certain" ? "Holds on the date whatever the precise days"
+                                     : "May hold: a date is unknown or only given as a year or month";
+    td.appendChild(mark);
   } else if (typeof value === "string" && value.startsWith(ID_BASE + "id/")) {
     const a = document.createElement("a");
     a.href = entityPath(value); a.textContent = shortIri(value);
@@ -36,6 +44,34 @@ function cell(value) {
     td.textContent = value === null || value === undefined ? "" : String(value);
   }
   return td;
+}
+
+// The chain of facts behind a row: one sentence, and each step with its dates and quoted citations.
+function explanationCell(explanation) {
+  const details = document.createElement("details");
+  details.className = "explanation";
+  const summary = document.createElement("summary");
+  summary.textContent = explanation.sentence;
+  details.appendChild(summary);
+  const list = document.createElement("ol");
+  for (const step of explanation.steps) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = entityPath(step.fact); link.textContent = shortIri(step.fact);
+    item.append(`${step.kind || "fact"}: ${step.label || ""} (${step.dates}) `, link);
+    const quotes = document.createElement("ul");
+    for (const c of step.citations || []) {
+      const q = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = c.url; a.target = "_blank"; a.textContent = c.tier || "source";
+      q.append(a, ` “${c.quote}”`);
+      quotes.appendChild(q);
+    }
+    item.appendChild(quotes);
+    list.appendChild(item);
+  }
+  details.appendChild(list);
+  return details;
 }
 
 function showTable(columns, rows) {
@@ -87,11 +123,16 @@ async function ask(form) {
     return null;
   }
   showTable(data.columns, data.rows);
-  status(data.rows.length ? `${data.rows.length} row(s), each with its evidence.${data.next ? " More rows follow: raise the limit." : ""}`
-                          : "No rows: nothing in the graph answers this question for these values.");
+  const certainty = data.parameters && data.parameters.certainty;
+  status(data.rows.length ? `${data.rows.length} row(s), each with its evidence and explanation.${data.next ? " More rows follow: raise the limit." : ""}`
+                          : (columns_have(data.columns, "certainty") && certainty !== "possible"
+                             ? "No row is certain on this date. Ask again with certainty = possible to see rows whose dates are unknown or imprecise."
+                             : "No rows: nothing in the graph answers this question for these values."));
   history.replaceState(null, "", `?q=${form.dataset.name}&${params}#results`);
   return data;
 }
+
+function columns_have(columns, name) { return Array.isArray(columns) && columns.includes(name); }
 
 // --- entity pickers: labels searched as you type ----------------------------------------------
 
