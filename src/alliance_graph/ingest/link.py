@@ -50,10 +50,23 @@ def _surnames(index: NameIndex) -> dict[str, str]:
     return {surname: iris[0] for surname, iris in counts.items() if len(iris) == 1}
 
 
+def _first_words(index: NameIndex) -> dict[str, list[Match]]:
+    owners: dict[str, set[str]] = {}
+    for entity in index.entities.values():
+        if entity.kind in {"Institution", "Grouping"} and " " in entity.label:
+            owners.setdefault(entity.label.split()[0].lower(), set()).add(entity.iri)
+    return {
+        word: [Match(index.entities[next(iter(iris))], 88.0, index.entities[next(iter(iris))].label, None, "word")]
+        for word, iris in owners.items()
+        if len(iris) == 1 and not index.exact(word)
+    }
+
+
 def link(text: str, index: NameIndex) -> list[Mention]:
     """Every entity mention in ``text``, left to right, longest names first, no overlaps."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     surnames = _surnames(index)
+    first_words = _first_words(index)
     mentions: list[Mention] = []
     position = 0
     while position < len(tokens):
@@ -61,10 +74,16 @@ def link(text: str, index: NameIndex) -> list[Mention]:
         for width in range(min(MAX_WORDS, len(tokens) - position), 0, -1):
             start, end = tokens[position][0], tokens[position + width - 1][1]
             words = text[start:end]
-            if len(words) < 2 or (width == 1 and words[0].islower()):
+            if len(words) < 2:
                 continue
             capitals = words.isupper() and len(words) <= 6
             candidates = index.exact(words, codes=capitals)
+            if width == 1 and words[0].islower():
+                # A lower-case word is a name only as a technology ("microchips"), never a state.
+                candidates = [c for c in candidates if c.entity.kind == "Technology"]
+            if not candidates and width == 1 and words[0].isupper() and len(words) >= 5:
+                # "Huawei" for "Huawei Technologies": the first word of one institution's name only.
+                candidates = first_words.get(words.lower(), [])
             if not candidates and width == 1 and words.lower() in surnames:
                 iri = surnames[words.lower()]
                 entity = index.entities[iri]

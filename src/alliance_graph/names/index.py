@@ -12,8 +12,9 @@ Every result says *why* it matched: the name it matched, the name's language, an
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -115,6 +116,7 @@ class NameIndex:
     _trigram_keys: dict[str, set[str]] = field(default_factory=dict)
     _codes: dict[str, list[Name]] = field(default_factory=dict)
     _by_word: dict[str, list[Name]] = field(default_factory=dict)
+    _by_entity: dict[str, list[Name]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entities: Iterable[Entity], names: Iterable[Name]) -> NameIndex:
@@ -122,9 +124,11 @@ class NameIndex:
         by_key: dict[str, list[Name]] = defaultdict(list)
         by_initials: dict[str, list[Name]] = defaultdict(list)
         by_word: dict[str, list[Name]] = defaultdict(list)
-        for name in names:
+        by_entity: dict[str, list[Name]] = defaultdict(list)
+        for name in _with_parenthesised(names):
             if name.entity not in index.entities:
                 continue
+            by_entity[name.entity].append(name)
             key = compact_key(name.text)
             if not key:
                 continue
@@ -145,6 +149,7 @@ class NameIndex:
         index._by_key = dict(by_key)
         index._by_initials = dict(by_initials)
         index._by_word = dict(by_word)
+        index._by_entity = dict(by_entity)
         index._sorted_keys = sorted(by_key)
         trigram_keys: dict[str, set[str]] = defaultdict(set)
         for key in by_key:
@@ -198,6 +203,11 @@ class NameIndex:
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.kind != "State", m.entity.label))
         return ranked[:limit]
 
+    def names_of(self, iri: str, lang: str | None = None) -> list[str]:
+        """The names of one entity (in ``lang`` only, if given), labels first."""
+        names = sorted(self._by_entity.get(iri, ()), key=lambda n: n.origin != "label")
+        return [n.text for n in names if lang is None or n.lang in (lang, None)]
+
     def exact(self, text: str, *, codes: bool = False) -> list[Match]:
         """Only sure matches of ``text``: a name's key, a curated alias, and (``codes``) ISO codes and
         acronyms derived from labels. What entity linking in running text uses: no fuzz."""
@@ -246,6 +256,20 @@ class NameIndex:
                 break
             found |= posting
         return list(found)
+
+_PARENTHESISED = re.compile(r"^(?P<outer>.+?)\s*\((?P<inner>[^()]+)\)\s*$")
+
+
+def _with_parenthesised(names: Iterable[Name]) -> Iterator[Name]:
+    """Each name, and for "Global Partnership on AI (GPAI)" also its two halves."""
+    for name in names:
+        yield name
+        match = _PARENTHESISED.match(name.text)
+        if match and name.origin in {"label", "altLabel"}:
+            yield Name(name.entity, match.group("outer"), name.lang, name.origin)
+            inner = match.group("inner")
+            yield Name(name.entity, inner, name.lang, "acronym" if inner.isupper() else name.origin)
+
 
 def _how_exact(query: str, name: Name) -> str:
     if name.origin in {"code", "alias", "acronym", "former name"}:

@@ -11,6 +11,8 @@ words (PJSC, ПАО, Ltd, Inc …) are dropped, because analysts write "Sberbank
 'turkiye'
 >>> name_key("Russie, Fédération de")
 'russie federation de'
+>>> name_key("Global Partnership on Artificial Intelligence") == name_key("Global Partnership on AI")
+True
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def name_key(text: str) -> str:
     """The comparison key of a name (see the module's docstring)."""
     words = _ascii_words(text)
     kept = [word for word in words if word not in LEGAL_FORMS and word not in _ARTICLES]
-    return " ".join(kept or words)
+    # "Artificial Intelligence" and "AI" name the same thing in every organisation's name.
+    return " ".join(kept or words).replace("artificial intelligence", "ai")
 
 
 def compact_key(text: str) -> str:
