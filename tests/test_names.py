@@ -57,7 +57,9 @@ def test_codes_match_only_exactly() -> None:
 
 
 def test_each_result_says_why() -> None:
-    index = _index(("i:sber", "Sberbank", "Institution", "en", "label"), ("i:sber", "Сбер", "Institution", "ru", "alias"))
+    index = _index(
+        ("i:sber", "Sberbank", "Institution", "en", "label"), ("i:sber", "Сбер", "Institution", "ru", "alias")
+    )
     [top] = index.search("Сбербанк", limit=1)
     assert (top.how, top.matched, top.lang, top.score) == ("transliteration", "Sberbank", "en", 100.0)
     [alias] = index.search("сбер", limit=1)

@@ -86,7 +86,9 @@ def test_a_batch_of_twenty_reconciles_through_a_real_client(server: Server) -> N
 
 def test_property_values_weigh_candidates(server: Server) -> None:
     def ask(country: str) -> dict[str, object]:
-        queries = {"q0": {"query": "Sberbank", "type": "Institution", "properties": [{"pid": "headquarteredIn", "v": country}]}}
+        queries = {
+            "q0": {"query": "Sberbank", "type": "Institution", "properties": [{"pid": "headquarteredIn", "v": country}]}
+        }
         response = httpx.post(f"{server.url}/reconcile", data={"queries": json.dumps(queries)}, timeout=30)
         assert response.status_code == 200
         return response.json()["q0"]["result"][0]
@@ -107,11 +109,16 @@ def test_bad_batches_are_400_with_a_reason(server: Server) -> None:
 def test_suggest_preview_and_extend(server: Server) -> None:
     suggest = httpx.get(f"{server.url}/reconcile/suggest/entity", params={"prefix": "Sber"}, timeout=30).json()
     assert suggest["result"][0]["id"] == "institution/sberbank"
-    assert httpx.get(f"{server.url}/reconcile/suggest/type", params={"prefix": "Sta"}).json()["result"][0]["id"] == "State"
+    assert (
+        httpx.get(f"{server.url}/reconcile/suggest/type", params={"prefix": "Sta"}).json()["result"][0]["id"] == "State"
+    )
     preview = httpx.get(f"{server.url}/reconcile/preview", params={"id": "state/RUS"}, timeout=30)
     assert preview.status_code == 200 and "Russian Federation" in preview.text
     assert httpx.get(f"{server.url}/reconcile/preview", params={"id": "state/XXX"}, timeout=30).status_code == 404
-    extend = {"ids": ["institution/sberbank", "state/RUS"], "properties": [{"id": "headquarteredIn"}, {"id": "isoAlpha2"}]}
+    extend = {
+        "ids": ["institution/sberbank", "state/RUS"],
+        "properties": [{"id": "headquarteredIn"}, {"id": "isoAlpha2"}],
+    }
     rows = httpx.post(f"{server.url}/reconcile", data={"extend": json.dumps(extend)}, timeout=30).json()["rows"]
     assert rows["institution/sberbank"]["headquarteredIn"] == [{"id": "state/RUS", "name": "Russian Federation"}]
     assert rows["state/RUS"]["isoAlpha2"] == [{"str": "RU"}]

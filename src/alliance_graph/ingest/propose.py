@@ -270,6 +270,7 @@ def ranking(sentence: str, mentions: list[Mention], ctx: Context) -> list[Candid
         return []
     record: dict[str, Any] = {"a": "RankingEntry", "rankedState": states[0], "rank": int(match.group(1)),
                               "indexSize": int(match.group(2)), "indexName": index.group(1).strip()}  # fmt: skip
+    _dated(record, _dates(sentence, ctx))
     return [Candidate("ranking", record, quote_of(sentence, match.group(0)), "rank-of-size", 0.85, sentence)]
 
 

@@ -114,6 +114,20 @@ def _record_id(candidate: dict[str, Any]) -> str:
     return f"{_PREFIX[candidate['kind']]}:{slug(tail, 70)}"
 
 
+def _unique_id(data_dir: Path, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``-3`` … when a record of data/ already has that id."""
+    taken = {
+        str(record.get("id"))
+        for path in data_dir.glob("*.yaml")
+        for record in ((_load(path) or {}).get("records") or [])
+    }
+    candidate, n = wanted, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{wanted}-{n}"
+    return candidate
+
+
 def _load(path: Path) -> Any:
     return _yaml().load(path.read_text(encoding="utf-8")) if path.is_file() else None
 
@@ -152,15 +166,13 @@ def accept(data_dir: Path, path: Path, content: dict[str, Any], candidate: dict[
         where = _add_citation(data_dir, candidate["matches"], citation)
         said = f"citation added to {candidate['matches']} in {where}"
     else:
-        record = {"id": _record_id(candidate), **record}
+        record = {"id": _unique_id(data_dir, _record_id(candidate)), **record}
         if candidate["status"] == "disagreement" and candidate.get("matches"):
             record["disagreesWith"] = candidate["matches"]
         record.update({"extractedBy": candidate["rule"], "reviewedBy": reviewer, "reviewedAt": today})
         record["citations"] = [citation]
         target = data_dir / INGESTED
         ingested = _load(target) or {"documents": {}, "records": []}
-        if any(r["id"] == record["id"] for r in ingested.get("records") or []):
-            raise ReviewError(f"{record['id']} is already in {INGESTED}")
         ingested.setdefault("records", []).append(record)
         _dump(target, ingested, "# Facts extracted from articles and accepted by a reviewer (alliance-graph review).\n")
         said = f"{record['id']} written to {INGESTED}"

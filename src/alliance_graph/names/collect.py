@@ -62,4 +62,3 @@ def index_from_rows(rows: Sequence[tuple[object, ...]]) -> NameIndex:
 def load_index(store: Store) -> NameIndex:
     """The name index of everything ``store`` holds now."""
     return index_from_rows(store.query(NAMES_QUERY).rows)
-

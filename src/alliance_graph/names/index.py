@@ -257,6 +257,7 @@ class NameIndex:
             found |= posting
         return list(found)
 
+
 _PARENTHESISED = re.compile(r"^(?P<outer>.+?)\s*\((?P<inner>[^()]+)\)\s*$")
 
 

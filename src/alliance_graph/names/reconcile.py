@@ -178,9 +178,7 @@ def _full_iri(text: str) -> str | None:
 def suggest_entities(index: NameIndex, prefix: str, kind: str | None = None, limit: int = 10) -> dict[str, Any]:
     found = index.search(prefix, kind=kind, limit=limit)
     return {
-        "result": [
-            {"id": entity_id(m.entity.iri), "name": m.entity.label, "description": m.entity.kind} for m in found
-        ]
+        "result": [{"id": entity_id(m.entity.iri), "name": m.entity.label, "description": m.entity.kind} for m in found]
     }
 
 
@@ -237,4 +235,3 @@ def parse_extension(raw: Any) -> tuple[list[str], list[str]]:
     if unknown:
         raise ReconcileError(f"unknown properties {unknown}; known: {', '.join(PROPERTIES)}")
     return ids, pids
-
