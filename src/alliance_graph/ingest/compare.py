@@ -9,6 +9,7 @@ that names the same participants with another date, rank or role is proposed as 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rdflib import Literal, URIRef
 
@@ -17,7 +18,10 @@ from ..store import Store
 from .dates import DateValue, parse_date_value
 from .propose import Candidate
 
-_DATES = "OPTIONAL { ?f ag:startDate ?start } OPTIONAL { ?f ag:announcedDate ?announced } OPTIONAL { ?f ag:signedDate ?signed }"
+_DATES = (
+    "OPTIONAL { ?f ag:startDate ?start } OPTIONAL { ?f ag:announcedDate ?announced } "
+    "OPTIONAL { ?f ag:signedDate ?signed }"
+)
 
 
 def _iri(prefixed: str) -> str:
@@ -62,7 +66,7 @@ def _query(candidate: Candidate) -> tuple[str, str | None] | None:
     return None
 
 
-def _window(row: dict[str, object]) -> list[DateValue]:
+def _window(row: Mapping[str, object]) -> list[DateValue]:
     found = []
     for key in ("start", "announced", "signed"):
         value = row.get(key)
@@ -117,9 +121,9 @@ def compare(candidates: list[Candidate], store: Store) -> None:
 
 def _same(candidate: Candidate, agree: str, value: object) -> bool:
     if agree == "rank":
-        return str(value) == str(candidate.record["rank"])
+        return bool(str(value) == str(candidate.record["rank"]))
     if agree == "role":
-        return shorten(str(value)) == candidate.record["role"]
+        return bool(shorten(str(value)) == candidate.record["role"])
     if agree == "statement":
         # With the same subject and topic, a few shared words suffice; without a topic, more are needed.
         needed = _SAME_CLAIM_WITH_TOPIC if "topic" in candidate.record else _SAME_CLAIM

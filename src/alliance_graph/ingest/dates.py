@@ -99,12 +99,12 @@ def _relative(word: str, published: dt.date) -> DateValue | None:
     base = dt.datetime.combine(published, dt.time(12))
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     if word.lower() in {"today", "yesterday"} or word.istitle():
-        parsed = dateparser.parse(word, settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(word, settings=settings)
         if parsed is None:
             return None
         # A weekday in a report means the most recent such day up to the publication date.
         return DateValue(parsed.date().isoformat(), "day")
-    parsed = dateparser.parse(word, settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(word, settings=settings)
     if parsed is None:
         return None
     if word.endswith("month"):

@@ -59,9 +59,9 @@ def ingest_article(article: Article, index: NameIndex, store: Store, data_dir: P
 def read_with(path: Path, **overrides: str | None) -> Article:
     """The article in ``path``, with document fields the user gave on the command line."""
     article = read_article(path)
-    given = {k: v for k, v in overrides.items() if v}
+    given: dict[str, Any] = {k: v for k, v in overrides.items() if v}
     if "published" in given:
-        return replace(article, **{**given, "published": parse_date_value(given["published"])})  # type: ignore[arg-type]
+        given["published"] = parse_date_value(given["published"])
     return replace(article, **given) if given else article
 
 

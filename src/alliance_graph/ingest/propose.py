@@ -132,7 +132,8 @@ _MEMBERSHIP = [
     (re.compile(r"\b(?:signed)\b", re.I), "role:signatory"),
 ]
 _MEASURE = re.compile(
-    r"\b(sanctions?|sanctioned|export controls?|entity list|blacklist(?:ed)?|bann?ed|ban on|restrict(?:ed|ions?|s)?|curbs?)\b",
+    r"\b(sanctions?|sanctioned|export controls?|entity list|blacklist(?:ed)?|bann?ed|ban on"
+    r"|restrict(?:ed|ions?|s)?|curbs?)\b",
     re.IGNORECASE,
 )
 _MKIND = [("entity list", "mkind:entity-listing"), ("blacklist", "mkind:entity-listing"),
@@ -201,9 +202,11 @@ def instrument(sentence: str, mentions: list[Mention], ctx: Context) -> list[Can
         return []
     institutions = set(_of(mentions, "Institution"))
     level = "institution" if all(p in institutions for p in parties) else "government"
-    record: dict[str, Any] = {"a": "Agreement", "instrumentKind": f"ikind:{_IKIND[noun.group(1).lower()]}",
-                              "partyA": [parties[0]], "partyB": parties[1:], "level": level,
-                              "topic": _topics(mentions) or ["tech:artificial-intelligence"], "status": "signed"}  # fmt: skip
+    record: dict[str, Any] = {
+        "a": "Agreement", "instrumentKind": f"ikind:{_IKIND[noun.group(1).lower()]}",
+        "partyA": [parties[0]], "partyB": parties[1:], "level": level,
+        "topic": _topics(mentions) or ["tech:artificial-intelligence"], "status": "signed",
+    }  # fmt: skip
     if not re.search(r"\b(AI|artificial intelligence)\b", sentence):
         return []
     _dated(record, _dates(sentence, ctx), "signedDate")

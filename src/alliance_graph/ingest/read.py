@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .dates import DateValue, parse_date_value
 
@@ -97,16 +98,17 @@ def _read_html(path: Path, html: str) -> Article:
     import trafilatura  # heavy; only HTML needs it
     from htmldate import find_date
 
-    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    if document is None or not getattr(document, "text", None):
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    document: dict[str, Any] = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted or {})
+    if not document.get("text"):
         raise IngestError(f"{path.name}: no article text found in the HTML")
-    found = getattr(document, "date", None) or find_date(html, extensive_search=False, outputformat="%Y-%m-%d")
+    found = document.get("date") or find_date(html, extensive_search=False, outputformat="%Y-%m-%d")
     return Article(
         path=path,
-        text=document.text,
-        title=document.title or path.stem,
-        publisher=document.sitename or "",
-        published=parse_date_value(found) if found else None,
-        url=document.url or path.resolve().as_uri(),
-        language=document.language or "en",
+        text=str(document["text"]),
+        title=str(document.get("title") or path.stem),
+        publisher=str(document.get("sitename") or ""),
+        published=parse_date_value(str(found)) if found else None,
+        url=str(document.get("url") or path.resolve().as_uri()),
+        language=str(document.get("language") or "en"),
     )

@@ -108,8 +108,10 @@ def _record_id(candidate: dict[str, Any]) -> str:
     elif candidate["kind"] == "ranking":
         tail = f"{str(r.get('inIndex', 'index')).split(':')[-1]}-{r['rankedState'].split(':')[1].lower()}"
     else:
-        who = [str(v).split(":")[-1].lower() for k in ("orderedBy", "announcedBy", "imposer", "about", "partyA", "party")
-               if k in r for v in (r[k] if isinstance(r[k], list) else [r[k]])]  # fmt: skip
+        slots = ("orderedBy", "announcedBy", "imposer", "about", "partyA", "party")
+        who = [
+            str(v).split(":")[-1].lower() for k in slots if k in r for v in (r[k] if isinstance(r[k], list) else [r[k]])
+        ]
         tail = f"{day}-{'-'.join(who[:3])}-{candidate['kind']}"
     return f"{_PREFIX[candidate['kind']]}:{slug(tail, 70)}"
 
