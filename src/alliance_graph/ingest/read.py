@@ -99,7 +99,9 @@ def _read_html(path: Path, html: str) -> Article:
     from htmldate import find_date
 
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    document: dict[str, Any] = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted or {})
+    if extracted is None:
+        raise IngestError(f"{path.name}: no article text found in the HTML")
+    document: dict[str, Any] = extracted if isinstance(extracted, dict) else extracted.as_dict()
     if not document.get("text"):
         raise IngestError(f"{path.name}: no article text found in the HTML")
     found = document.get("date") or find_date(html, extensive_search=False, outputformat="%Y-%m-%d")
