@@ -20,11 +20,13 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from . import __version__
 from .compile import Compilation, compile_files
 from .infer import infer
+from .names.keys import name_keys_graph
 from .namespaces import (
     AG,
     GRAPH_INFERRED,
     GRAPH_MAPPINGS,
     GRAPH_META,
+    GRAPH_NAMES,
     GRAPH_ONTOLOGY,
     GRAPH_STATES,
     data_graph,
@@ -111,6 +113,7 @@ def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
     graphs[GRAPH_INFERRED] = infer([graphs[GRAPH_ONTOLOGY], states, *(c.graph for c in compilation.files)])
     done()
     progress(f"inferred {len(graphs[GRAPH_INFERRED])} triples")
+    graphs[GRAPH_NAMES] = name_keys_graph(graphs.values())
     graphs[GRAPH_META] = _build_metadata(schema, graphs)
     return Prepared(graphs, compilation, violations, timings, checked)
 

@@ -16,7 +16,7 @@ import typer
 from . import stats as stats_module
 from .build import BuildError, build_in_memory, build_on_disk, build_remote, check
 from .compile import compile_files
-from .namespaces import GRAPH_ONTOLOGY, PREFIXES
+from .namespaces import GRAPH_ONTOLOGY, PREFIXES, shorten
 from .ontology import Schema
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
@@ -236,6 +236,125 @@ def _note_possible_rows(graph: Store, named: NamedQuery, args: list[str]) -> Non
             "add --certainty possible",
             err=True,
         )
+
+
+@app.command()
+def search(
+    name: Annotated[str, typer.Argument(help="A name in any script: 'Сбер', 'PRC', 'UAE', 'Russie'.")],
+    kind: Annotated[str | None, typer.Option(help="State, Institution, Grouping, Person or Technology.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only names in this language (en, ru, zh, ...).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Find entities by any of their names, with the score and why each one matched."""
+    from .names.collect import KINDS, load_index  # imported here: rapidfuzz is not needed by other commands
+
+    if kind is not None and kind not in KINDS:
+        fail(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}", 2)
+    found = load_index(_open(store)).search(name, kind=kind, lang=lang, limit=limit)
+    rows = [{**m.as_dict(), "iri": shorten(m.entity.iri)} for m in found]
+    if not rows and fmt == "table":
+        typer.echo(f"no entity is known by the name {name!r}")
+        return
+    _emit(rows, ["iri", "label", "kind", "score", "how", "matched", "lang"], fmt)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="HTML or text files of articles, or folders of them.")],
+    url: Annotated[str | None, typer.Option(help="The article's address (its identity; nothing is fetched).")] = None,
+    title: Annotated[str | None, typer.Option(help="The article's title, if the file does not give it.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="The outlet, if the file does not give it.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    evaluate: Annotated[bool, typer.Option(help="Score the rules on a labelled folder (expected.yaml).")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Propose sourced candidate facts from news articles into data/candidates/ for review."""
+    from .ingest.pipeline import evaluate as run_evaluation
+    from .ingest.pipeline import ingest_article, read_with
+    from .ingest.read import IngestError
+    from .ingest.review import write_candidates
+    from .names.collect import load_index
+
+    graph = _open(store)
+    started = time.perf_counter()
+    index = load_index(graph)
+    if evaluate:
+        for folder in paths:
+            result = run_evaluation(folder, index, graph)
+            rows = [{"kind": kind, "expected": s.expected, "proposed": s.proposed, "correct": s.correct,
+                     "precision": f"{s.precision:.2f}", "recall": f"{s.recall:.2f}"}
+                    for kind, s in sorted({**result.facts, "ALL FACTS": result.total(),
+                                           "entity linking": result.linking}.items())]  # fmt: skip
+            _emit(rows, ["kind", "expected", "proposed", "correct", "precision", "recall"], "table")
+        return
+    files = [f for p in paths for f in (sorted(p.glob("*.htm*")) + sorted(p.glob("*.txt")) if p.is_dir() else [p])]
+    if not files:
+        fail("no .html, .htm or .txt files to read", 2)
+    failed = 0
+    for file in files:
+        try:
+            article = read_with(file, url=url, title=title, publisher=publisher, published=published)
+        except (IngestError, ValueError, OSError) as exc:
+            typer.echo(f"skipped {file.name}: {exc}", err=True)
+            failed += 1
+            continue
+        done = ingest_article(article, index, graph, project().data_dir)
+        when = article.published.text if article.published else "date unknown"
+        typer.echo(f'read "{article.title}" ({article.publisher or "publisher unknown"}, {when})')
+        linked = [{"text": m.text, "iri": shorten(m.iri), "how": m.match.how} for m in done.mentions]
+        distinct = {m["iri"]: m for m in linked}
+        shown = ", ".join(f"{m['text']} → {m['iri']}" for m in list(distinct.values())[:8])
+        typer.echo(f"linked {len(distinct)} names: {shown}{' …' if len(distinct) > 8 else ''}")
+        if done.new_organisations:
+            typer.echo(f"not in the graph (new institutions?): {', '.join(done.new_organisations)}")
+        written = write_candidates(project().data_dir, article, done.candidates, list(distinct.values()))
+        typer.echo(f"proposed {len(done.candidates)} candidate facts → {written.relative_to(project().home)}")
+        for n, c in enumerate(done.candidates, start=1):
+            state = {"known": f"already known ({c.matches}): +1 citation",
+                     "disagreement": f"disagrees with {c.matches}"}.get(c.status, "new")  # fmt: skip
+            typer.echo(f"  {n} {c.kind:12} {c.rule:22} confidence {c.confidence:.2f}  {state}")
+        if done.skipped_rejected:
+            typer.echo(f"  ({done.skipped_rejected} candidate(s) rejected before were not proposed again)")
+    typer.echo(f"done in {time.perf_counter() - started:.1f} s; review with 'alliance-graph review'", err=True)
+    if failed == len(files):
+        raise typer.Exit(1)
+
+
+@app.command()
+def review(
+    accept: Annotated[list[int] | None, typer.Option("--accept", help="Accept candidate N of the list.")] = None,
+    reject: Annotated[list[int] | None, typer.Option("--reject", help="Reject candidate N of the list.")] = None,
+    reviewer: Annotated[str, typer.Option(help="Who decides (kept with each accepted fact).")] = "curator",
+) -> None:
+    """List pending candidates; accept or reject them (interactively when no option is given)."""
+    from .ingest.review import ReviewError, pending
+    from .ingest.review import accept as do_accept
+    from .ingest.review import reject as do_reject
+
+    data_dir = project().data_dir
+    waiting = pending(data_dir)
+    if not waiting:
+        typer.echo("no candidates are waiting for review")
+        return
+    chosen = {n: "accept" for n in accept or []} | {n: "reject" for n in reject or []}
+    for n, (path, content, candidate) in enumerate(waiting, start=1):
+        typer.echo(f"{n} [{candidate['kind']}] {candidate['status']} {candidate.get('matches') or ''}")
+        typer.echo(f"    “{candidate['quote']}” — {content['document']['title']}")
+        typer.echo(f"    {dict(candidate['record'])}")
+        decision = chosen.get(n)
+        if decision is None and not chosen and sys.stdin.isatty():
+            decision = {"a": "accept", "r": "reject"}.get(typer.prompt("    accept, reject or skip? [a/r/s]", "s")[:1])
+        try:
+            if decision == "accept":
+                typer.echo("    " + do_accept(data_dir, path, content, candidate, reviewer))
+            elif decision == "reject":
+                typer.echo("    " + do_reject(data_dir, path, content, candidate))
+        except ReviewError as exc:
+            fail(f"candidate {n}: {exc}", 2)
+    if chosen:
+        typer.echo("rebuild with 'alliance-graph build' to serve the accepted facts")
 
 
 @app.command()

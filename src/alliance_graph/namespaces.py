@@ -63,6 +63,7 @@ GRAPH_STATES = URIRef(GRAPH_BASE + "states")
 GRAPH_INFERRED = URIRef(GRAPH_BASE + "inferred")
 GRAPH_MAPPINGS = URIRef(GRAPH_BASE + "mappings")
 GRAPH_META = URIRef(GRAPH_BASE + "build")
+GRAPH_NAMES = URIRef(GRAPH_BASE + "names")
 
 
 def data_graph(stem: str) -> URIRef:

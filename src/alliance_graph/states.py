@@ -7,6 +7,8 @@ reaches the graph with a package upgrade.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
+from functools import cache
 from importlib.metadata import version
 
 import pycountry
@@ -16,6 +18,28 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from .namespaces import AG, PREFIXES
 
 ISO_SOURCE = URIRef(PREFIXES["src"] + "iso-3166-1-pycountry")
+
+
+#: Languages whose ISO 3166 names pycountry ships (its gettext catalogues), as BCP 47 tags.
+NAME_LANGUAGES: dict[str, str] = {
+    "ar": "ar", "de": "de", "es": "es", "fa": "fa", "fr": "fr", "hi": "hi", "id": "id", "it": "it",
+    "ja": "ja", "ko": "ko", "pl": "pl", "pt": "pt", "ru": "ru", "tr": "tr", "uk": "uk", "zh_CN": "zh",
+}  # fmt: skip
+
+
+@cache
+def _catalogue(locale: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
+
+
+def translated_names(english: str) -> list[tuple[str, str]]:
+    """(name, language tag) for every language whose catalogue translates ``english``."""
+    found = []
+    for locale, tag in NAME_LANGUAGES.items():
+        text = _catalogue(locale).gettext(english)
+        if text and text != english:
+            found.append((text, tag))
+    return found
 
 
 def state_iri(alpha3: str) -> URIRef:
@@ -53,6 +77,9 @@ def states_graph() -> Graph:
             alt = getattr(country, attr, None)
             if alt and alt != country.name:
                 graph.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
+        for english in {country.name, getattr(country, "official_name", country.name)}:
+            for text, tag in translated_names(english):
+                graph.add((iri, SKOS.altLabel, Literal(text, lang=tag)))
         graph.add((iri, AG.isoAlpha2, Literal(country.alpha_2)))
         graph.add((iri, AG.isoAlpha3, Literal(country.alpha_3)))
         graph.add((iri, AG.isoNumeric, Literal(country.numeric)))

@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from .. import __version__
-from . import linked, named, sparql, ui
+from ..names.lookup import NameLookup
+from . import linked, named, names, sparql, ui
 from .config import Settings
 from .state import ServiceState
 
@@ -38,5 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router(state))
     app.include_router(named.router(state))
     app.include_router(linked.router(state))
+    version = lambda: (state.holder.location.current.resolve(), state.holder.generation)  # noqa: E731
+    app.include_router(names.router(NameLookup(state.query, version)))
     ui.mount_static(app)
     return app
