@@ -33,6 +33,7 @@ KIND_OF_PREFIX: dict[str, str] = {
     "measure": "measure",
     "ranking": "ranking",
     "claim": "claim",
+    "name": "name",
     "roster": "roster",
     "citation": "citation",
     "publisher": "publisher",
