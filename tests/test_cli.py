@@ -79,7 +79,7 @@ def test_stats(built: Path) -> None:
 
 
 def test_named_question_in_every_format(built: Path) -> None:
-    args = ["query", "bloc-members-cooperating-with", "--bloc", "alliance:bloc", "--as-of"]
+    args = ["query", "bloc-members-cooperating-with", "--bloc", "alliance:bloc", "--ties", "all", "--as-of"]
     table = cli(*args, "2025-02-01", home=built)
     assert table.returncode == 0, table.stderr
     assert "Brazil" in table.stdout and "Russian Federation" in table.stdout

@@ -21,7 +21,7 @@ from .ontology import Schema
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
 from .remote import RemoteStore, is_remote
-from .results import columns_of, evidence_index, explain_text, records, to_csv, to_json, to_table
+from .results import carries_evidence, columns_of, evidence_index, explain_text, records, to_csv, to_json, to_table
 from .store import QuerySyntaxError, Store, StoreError, backend_name, open_current
 
 app = typer.Typer(
@@ -207,7 +207,7 @@ def query(
             answer.graph.bind(prefix, iri, override=True)
         typer.echo(answer.graph.serialize(format="turtle"))
         return
-    has_evidence = "sources" in answer.variables
+    has_evidence = carries_evidence(answer) or (named is not None and "sources" in answer.variables)
     shown = columns_of(answer, has_evidence)
     if columns:
         wanted = [c.strip() for c in columns.split(",") if c.strip()]
@@ -215,7 +215,7 @@ def query(
         if unknown:
             fail(f"no column {unknown[0]!r}; the answer has: {', '.join(shown)}", 2)
         shown = wanted
-    evidence = evidence_index(graph, answer) if has_evidence or "facts" in answer.variables else None
+    evidence = evidence_index(graph, answer) if has_evidence else None
     rows = records(answer, evidence)
     if named is not None and not rows and offset == 0:
         _note_possible_rows(graph, named, list(ctx.args))

@@ -73,7 +73,15 @@ def _iris(answer: Answer, column: str) -> list[str]:
     if column not in answer.variables:
         return []
     index = answer.variables.index(column)
-    return sorted({iri for row in answer.rows if row[index] for iri in str(row[index]).split()})
+    # Only absolute IRIs: an analyst's own query may name a column "facts" or "sources" for counts.
+    found = {iri for row in answer.rows if row[index] for iri in str(row[index]).split()}
+    return sorted(iri for iri in found if iri.startswith(("http://", "https://", "urn:")))
+
+
+def carries_evidence(answer: Answer) -> bool:
+    """Whether the ``sources`` or ``facts`` column holds IRIs to expand (an analyst's own query may
+    use those names for something else, and then they are shown as they are)."""
+    return bool(_iris(answer, "sources") or _iris(answer, "facts"))
 
 
 def evidence_query(answer: Answer) -> str | None:
