@@ -50,7 +50,7 @@ def test_ask_and_construct(home: Path) -> None:
 
 
 def test_named_question_with_columns_and_paging(home: Path) -> None:
-    args = ["query", "bloc-members-cooperating-with", "--bloc", "alliance:bloc", "--as-of", "2025-02-01"]
+    args = ["query", "bloc-members-cooperating-with", "--bloc", "alliance:bloc", "--ties", "all", "--as-of", "2025-02-01"]
     result = run(home, *args, "--columns", "stateLabel", "--limit", "1")
     assert result.exit_code == 0, result.output
     assert "more rows: add --offset 1" in result.output

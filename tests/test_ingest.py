@@ -92,9 +92,21 @@ def _cli(paths: ProjectPaths, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+#: A fact the copy of data/ used here does not hold, so that an article stating it is new.
+LEFT_OUT = "cooperation:2024-04-01-usa-gbr-ai-safety-institutes-memorandum"
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     paths = make_project(tmp_path_factory.mktemp("ingest"), ROOT / "data")
+    yaml = YAML()
+    for path in paths.data_dir.glob("*.yaml"):
+        content = yaml.load(path.read_text(encoding="utf-8"))
+        records = content.get("records") if isinstance(content, dict) else None
+        if records and any(r.get("id") == LEFT_OUT for r in records):
+            content["records"] = [r for r in records if r.get("id") != LEFT_OUT]
+            with path.open("w", encoding="utf-8") as out:
+                yaml.dump(content, out)
     assert _cli(paths, "build").returncode == 0
     return paths
 

@@ -30,13 +30,14 @@ from alliance_graph.queries import load_catalogue, run
 from alliance_graph.store import open_current
 
 NEW_MEASURE = """
-sources:
+documents:
   eng-src:
     url: https://example.org/eng
     title: Engineering fixture
     publisher: Example
+    tier: other
     published: 2025-01-01
-    quote: "Fixture quote."
+    retrieved: 2025-01-02
 records:
   - id: measure:eng-compute-control
     a: AIComputeExportControl
@@ -45,8 +46,10 @@ records:
     target: state:CHN
     restricts: tech:advanced-computing-chips
     computeThreshold: 4800
+    measureKind: mkind:export-licence-requirement
     startDate: 2025-01-15
-    sources: [eng-src]
+    citations:
+      - {doc: eng-src, quote: "Fixture quote."}
 """
 
 
@@ -171,7 +174,7 @@ def test_python_recipe_end_to_end(project: ProjectPaths) -> None:
     page = render(project.ontology_file, project.var_dir / "docs")
     assert "AIComputeExportControl" in page.read_text(encoding="utf-8")
 
-    broken = NEW_MEASURE.replace("    imposer: state:USA\n", "").replace("eng-", "eng2-")
+    broken = NEW_MEASURE.replace("    imposer: state:USA\n", "").replace("eng-", "eng2-").replace("/eng\n", "/eng2\n")
     (project.data_dir / "engineering-broken.yaml").write_text(broken, encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         check(project)
@@ -186,7 +189,7 @@ def test_inconsistent_record_is_named(project: ProjectPaths) -> None:
     (project.data_dir / "odd.yaml").write_text(
         NEW_MEASURE.split("records:")[0].replace("eng-src", "odd-src")
         + "records:\n  - id: inst:odd-bank\n    a: [Bank, GovernmentBody]\n    label: Odd\n"
-        "    headquarteredIn: state:RUS\n    sources: [odd-src]\n",
+        "    headquarteredIn: state:RUS\n    citations: [{doc: odd-src, quote: Fixture quote.}]\n",
         encoding="utf-8",
     )
     with pytest.raises(ReasoningError, match=r"odd\.yaml, record inst:odd-bank"):

@@ -323,6 +323,8 @@ def data_schema(schema: Schema, states: Iterable[str]) -> dict[str, Any]:
             properties[name] = entry
     for name, kind in ALIAS_KEYS.items():
         properties[name] = _value_schema(kind)
+    # A former name is a node of its own in the graph, written inline: {text, lang, until}.
+    properties["formerName"] = _value_schema("text")
     classes = sorted(str(c)[local:] for c in schema.classes if str(c).startswith(str(AG)))
     properties.update(
         {
@@ -375,6 +377,22 @@ def data_schema(schema: Schema, states: Iterable[str]) -> dict[str, Any]:
                 "additionalProperties": {"$ref": "#/$defs/source"},
             },
             "records": {"type": "array", "items": {"$ref": "#/$defs/record"}},
+            "publishers": {
+                "type": "object",
+                "description": "Outlets: their name, other spellings, kind and default reliability tier.",
+                "propertyNames": {"pattern": SLUG_PATTERN},
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "aliases": {"type": "array", "items": {"type": "string"}},
+                        "kind": {"type": "string"},
+                        "tier": {"enum": ["official", "wire", "press", "other", "aggregator"]},
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            },
         },
         "additionalProperties": False,
         "$defs": definitions,

@@ -98,6 +98,44 @@ SELECT ?created ?ontologyVersion ?softwareVersion ?triples WHERE {
 """
 
 
+#: The areas of the landscape, each a kind of fact, as the per-area table reports them.
+AREAS = {
+    "memberships and participations": "ag:Membership",
+    "cooperation instruments": "ag:Cooperation",
+    "restrictive measures": "ag:RestrictiveMeasure",
+    "ranking entries": "ag:RankingEntry",
+    "claims": "ag:Claim",
+}
+
+#: Per area: facts, facts backed by an official or wire document, facts on one document, disputed
+#: facts, facts with an unknown start, facts no dated document bounds, and the newest document.
+AREA_FIGURES = {
+    "facts": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a %(area)s }",
+    "official_or_wire": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a %(area)s ; ag:citation/ag:document/ag:tier ?t "
+    "FILTER (?t IN (tier:official, tier:wire)) }",
+    "single_document": "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?f (COUNT(DISTINCT ?d) AS ?docs) WHERE { "
+    "?f a %(area)s ; ag:citation/ag:document ?d } GROUP BY ?f } FILTER (?docs = 1) }",
+    "disputed": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a %(area)s { ?f ag:disagreesWith ?o } UNION "
+    "{ ?o ag:disagreesWith ?f } }",
+    "unknown_start": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a %(area)s "
+    "FILTER NOT EXISTS { ?f ag:possibleFrom ?d } }",
+    "undated": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a %(area)s FILTER NOT EXISTS { ?f ag:validFrom ?d } }",
+}
+NEWEST_IN_AREA = """SELECT (MAX(?p) AS ?newest) WHERE {
+  ?f a %(area)s ; ag:citation/ag:document/ag:published ?p FILTER (DATATYPE(?p) = xsd:date) }"""
+
+
+def per_area(store: Store) -> dict[str, dict[str, Any]]:
+    """The quality figures of every area of the landscape."""
+    table: dict[str, dict[str, Any]] = {}
+    for name, cls in AREAS.items():
+        row: dict[str, Any] = {key: _count(store, query % {"area": cls}) for key, query in AREA_FIGURES.items()}
+        newest = store.query(NEWEST_IN_AREA % {"area": cls}).dicts()
+        row["newest_document"] = plain(newest[0]["newest"]) if newest else None
+        table[name] = row
+    return table
+
+
 def build_info(store: Store) -> dict[str, Any]:
     rows = store.query(BUILD_INFO).dicts()
     return {k: plain(v) for k, v in rows[0].items()} if rows else {}
@@ -135,6 +173,7 @@ def collect(store: Store) -> dict[str, Any]:
         "partial_lists": _count(store, PARTIAL_LISTS),
         "disagreements": [{"fact": a, "other": b} for a, b in disagreements],
         "newest_source": plain(newest[0]["newest"]) if newest else None,
+        "areas": per_area(store),
         "build": build_info(store),
     }
 
@@ -159,6 +198,16 @@ def render(stats: dict[str, Any], top: int = 10) -> str:
     lines.append(f"  facts with an unknown start: {stats['facts_with_unknown_start']}")
     lines.append(f"  facts no dated source bounds (never certain; see undated-facts): {stats['undated_facts']}")
     lines.append(f"  partial lists (rosters not complete): {stats['partial_lists']}")
+    lines.append(
+        "Areas  (facts · backed by official or wire · on one document · disputed · unknown start · never certain"
+        " · newest document)"
+    )
+    for name, row in stats.get("areas", {}).items():
+        share = f"{row['official_or_wire'] / row['facts']:.0%}" if row["facts"] else "-"
+        lines.append(
+            f"  {name:<32} {row['facts']:>4} · {row['official_or_wire']:>4} ({share}) · {row['single_document']:>4}"
+            f" · {row['disputed']:>3} · {row['unknown_start']:>4} · {row['undated']:>3} · {row['newest_document']}"
+        )
     lines.append(f"  facts per source (top {top}):")
     lines += [f"    {r['facts']:>4}  {r.get('title') or r['source']}" for r in stats["facts_per_source"][:top]]
     lines.append(f"  sources per publisher (top {top}):")
