@@ -509,7 +509,7 @@ def test_bad_parameters_are_422_and_harmless(real_server: Server, params: dict[s
     before = triples(real_server)
     response = httpx.get(f"{real_server.url}/queries/bloc-members-cooperating-with", params=params)
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["query", param]
+    assert response.json()["errors"][0]["loc"] == ["query", param]
     assert triples(real_server) == before
 
 
