@@ -30,7 +30,7 @@ class Server:
 
     def __init__(self, paths: ProjectPaths, **env: str) -> None:
         self.paths = paths
-        self.env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(paths.home), **env}
+        self.env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(paths.home), "PYTHONUNBUFFERED": "1", **env}
         self.env.pop("ALLIANCE_GRAPH_VAR", None)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -39,9 +39,10 @@ class Server:
 
     def log(self, tail: int = 8000) -> str:
         try:
-            return self.log_path.read_text(errors="replace")[-tail:]
+            lines = self.log_path.read_text(errors="replace").splitlines()
         except OSError:
             return ""
+        return "\n".join(line if len(line) < 300 else line[:300] + " …" for line in lines)[-tail:]
 
     def start(self, timeout: float = 60) -> None:
         self.process = subprocess.Popen(

@@ -258,6 +258,7 @@ class Executor:
         self._local: Store | None = None
         self._local_lock = asyncio.Lock()
         self._build_info: dict[str, Any] = {}
+        self.restarts = 0
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -388,14 +389,18 @@ class Executor:
         self._collect_checkpoints()
 
     def _collect_checkpoints(self) -> None:
-        """Delete checkpoints that are neither the newest nor open in a reader."""
+        """Delete checkpoints older than the newest that no reader has open."""
         if self._version is None or self._version.checkpoint is None:
             return
         newest = Path(self._version.checkpoint)
         in_use = {r.opened for r in self._readers} | {str(newest)}
         for old in newest.parent.iterdir():
-            if old.is_dir() and str(old) not in in_use:
+            # only older ones: a newer folder is a checkpoint the writer is making right now
+            if old.is_dir() and old.name < newest.name and str(old) not in in_use:
                 shutil.rmtree(old, ignore_errors=True)
+        for build in newest.parent.parent.iterdir():  # checkpoints of builds no longer served
+            if build.is_dir() and build != newest.parent and not any(p.startswith(str(build)) for p in in_use if p):
+                shutil.rmtree(build, ignore_errors=True)
 
     # --- talking to processes -----------------------------------------------------------------
 
@@ -438,7 +443,7 @@ class Executor:
             if self.local:
                 payload, truncated, media = await self._query_local(text, options, max_rows, media)
             else:
-                payload, truncated, media = await self._query_reader(version, text, options, max_rows, media)
+                version, (payload, truncated, media) = await self._query_reader(text, options, max_rows, media)
         finally:
             self._in_flight[client] -= 1
             if not self._in_flight[client]:
@@ -447,13 +452,16 @@ class Executor:
         return _result(version, payload, truncated, media)
 
     async def _query_reader(
-        self, version: DatasetVersion, text: str, options: dict[str, Any], max_rows: int | None, media: str | None
-    ) -> tuple[bytes, bool, str | None]:
+        self, text: str, options: dict[str, Any], max_rows: int | None, media: str | None
+    ) -> tuple[DatasetVersion, tuple[bytes, bool, str | None]]:
+        """Run on the newest version when a reader takes the job (its checkpoint cannot be
+        collected from then on, because the reader is marked as having it open)."""
         try:
             reader = await asyncio.wait_for(self._idle.get(), self.limits.queue_timeout)
         except TimeoutError:
             raise Busy("every query worker is busy; the query was not run") from None
         reply: tuple[Any, ...] | None = None
+        version = self.version()
         try:
             job = ("query", version.checkpoint, text, options, max_rows, self.limits.max_answer_bytes, media)
             reader.conn.send(job)
@@ -464,6 +472,7 @@ class Executor:
         finally:
             if reply is None:
                 self._kill(reader)
+                self.restarts += 1
                 self._readers.remove(reader)
                 if not self._closed:
                     reader = self._start_reader()
@@ -473,7 +482,7 @@ class Executor:
         if reply is None:
             raise QueryTimeout(f"the query ran past the {self.limits.query_timeout:g} s time limit and was stopped")
         if reply[0] == "ok":
-            return reply[1], bool(reply[2]), reply[3]
+            return version, (reply[1], bool(reply[2]), reply[3])
         _raise(reply[1], reply[2])
         raise AssertionError("unreachable")
 
@@ -526,14 +535,19 @@ class Executor:
             reply = await self._receive(writer, self.limits.update_timeout)
             if reply is None:  # past the limit, or the writer died: stop it, then find out
                 log.warning("update stopped (time limit or writer failure); checking whether it committed")
+                writer.process.kill()
+                writer.process.join(5)
+                said_committed = False
+                with contextlib.suppress(EOFError, OSError):  # a "committed" sent just at the limit
+                    said_committed = writer.conn.poll(0) and writer.conn.recv() == ("committed",)
                 assert self._build_target is not None
                 recovered = await self._open_writer(self._build_target)
-                if recovered == token:
+                if recovered == token or said_committed:
                     log.warning("the stopped update had committed; it is acknowledged")
                     return self.version()
                 raise UpdateNotApplied(
                     f"the update ran past the {self.limits.update_timeout:g} s time limit and was stopped; "
-                    "nothing of it was applied"
+                    "it was not applied (nothing of it was written)"
                 )
             if reply[0] == "error":
                 _raise(reply[1], reply[2])
@@ -569,6 +583,7 @@ class Executor:
     def stats(self) -> dict[str, Any]:
         return {
             "readers": len(self._readers),
+            "restarts": self.restarts,
             "idle": self._idle.qsize(),
             "cache": {"entries": len(self.cache._data), "bytes": self.cache.size, "hits": self.cache.hits},
             "sandboxed": self.sandboxed,

@@ -20,6 +20,7 @@ import os
 import pickle
 import shutil
 import signal
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -206,9 +207,18 @@ class Writer:
         self.sequence += 1
         _write_sequence(self.sequence_file, self.sequence)
         target = self.checkpoints / f"{self.sequence:010d}"
-        if target.exists():
-            shutil.rmtree(target)
-        self.store.backup(target)
+        for attempt in range(10):
+            for leftover in (target, target.with_name(target.name + ".tmp")):
+                shutil.rmtree(leftover, ignore_errors=True)
+            try:
+                self.store.backup(target)
+                break
+            except FileNotFoundError:
+                # RocksDB compaction removed a file the checkpoint was linking; measured here
+                # under 4 concurrent writers, a retry after the compaction succeeds
+                if attempt == 9:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
         return {
             "sequence": self.sequence,
             "checkpoint": str(target),

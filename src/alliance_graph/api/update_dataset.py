@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 
 from rdflib import URIRef
 
+from ..namespaces import is_valid_iri
+
 _TOKENS = re.compile(
     r"""(?P<comment>\#[^\n]*)
       | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -41,6 +43,9 @@ def add_using(text: str, using: Sequence[str], using_named: Sequence[str]) -> st
     """``text`` with the protocol dataset written in as USING clauses."""
     if not using and not using_named:
         return text
+    for iri in (*using, *using_named):
+        if not is_valid_iri(iri):
+            raise DatasetConflict(f"{iri!r} is not a valid graph IRI")
     clause = " ".join(
         [f"USING {URIRef(g).n3()}" for g in using] + [f"USING NAMED {URIRef(g).n3()}" for g in using_named]
     )

@@ -26,9 +26,9 @@ def dataset_options(
 ) -> dict[str, object]:
     """pyoxigraph's keyword arguments for the dataset a query asks for."""
     options: dict[str, object] = {"prefixes": PREFIXES}
-    if default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif not named_graphs and not names_dataset(text):
+    if default_graphs or named_graphs:  # the protocol's dataset: exactly the graphs it names
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+    elif not names_dataset(text):
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
