@@ -558,7 +558,7 @@ def test_kill_during_updates_loses_doubles_and_hides_nothing(tmp_path: Path) -> 
         for _round in range(3):
             stop = threading.Event()
 
-            def stream() -> None:
+            def stream(stop: threading.Event = stop) -> None:
                 nonlocal n
                 with client(timeout=10) as http:
                     while not stop.is_set() and n < 600:

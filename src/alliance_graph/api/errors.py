@@ -201,6 +201,9 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope.get("method") == "HEAD"
+        if head:  # HEAD is GET without the body, for every GET route
+            scope = dict(scope, method="GET")
         given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = rid
@@ -218,6 +221,8 @@ class RequestContext:
                     if key.lower().encode() not in present:
                         headers.append((key.lower().encode(), value.encode()))
                 message["headers"] = headers
+            elif message["type"] == "http.response.body" and head:
+                message = dict(message, body=b"")
             await send(message)
 
         try:
@@ -233,7 +238,7 @@ class RequestContext:
             access_log.info(
                 '%s "%s %s" %s %.1fms id=%s',
                 client[0],
-                scope.get("method"),
+                "HEAD" if head else scope.get("method"),
                 scope.get("path"),
                 status["code"],
                 (time.perf_counter() - started) * 1000,

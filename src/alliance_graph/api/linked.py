@@ -128,9 +128,8 @@ def router(state: ServiceState) -> APIRouter:
         headers = {"Vary": "Accept"} | conditional.headers(result.version, request)
         return Response(result.body, media_type=result.media, headers=headers)
 
-    @api.api_route(
+    @api.get(
         "/id/{kind}/{key}",
-        methods=["GET", "HEAD"],
         summary="An entity of the graph: HTML for browsers, RDF by Accept",
         responses={404: {"model": Problem}, 400: {"model": Problem}, 406: {"model": Problem}},
     )
@@ -159,7 +158,8 @@ def router(state: ServiceState) -> APIRouter:
             raise NotFound(f"the graph knows nothing about {iri}")
         return await graph_answer(request, DESCRIBE % {"iri": iri.n3()}, media)
 
-    @api.api_route("/ontology", methods=["GET", "HEAD"], summary="The ontology, as HTML documentation or RDF by Accept")
+    @api.get(
+        "/ontology", summary="The ontology, as HTML documentation or RDF by Accept")
     async def ontology(request: Request, format: str | None = None) -> Response:
         media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
         if media == "text/html":

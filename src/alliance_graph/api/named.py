@@ -193,7 +193,7 @@ def router(state: ServiceState) -> APIRouter:
         api.add_api_route(
             f"/queries/{query.name}",
             make_operation(query),
-            methods=["GET", "HEAD"],
+            methods=["GET"],
             summary=query.title,
             description=query.description,
             openapi_extra={"parameters": _openapi_parameters(query)},

@@ -215,9 +215,8 @@ def router(state: ServiceState) -> APIRouter:
             request, text, params.get("default-graph-uri", []), params.get("named-graph-uri", []), fmt
         )
 
-    @api.api_route(
+    @api.get(
         "/sparql",
-        methods=["GET", "HEAD"],
         summary="SPARQL query (GET), or the service description when no query is given",
         responses={
             200: {
