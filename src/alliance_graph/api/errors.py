@@ -181,7 +181,7 @@ async def _handler(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Register the table's handlers and the outer middleware (request id, headers, access log)."""
-    kinds: set[type[BaseException]] = {kind for kind, *_ in TABLE}
+    kinds: set[type[Exception]] = {kind for kind, *_ in TABLE if issubclass(kind, Exception)}
     kinds |= {ProtocolError, StarletteHTTPException}
     for kind in kinds:
         app.add_exception_handler(kind, _handler)

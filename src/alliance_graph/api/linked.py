@@ -158,8 +158,7 @@ def router(state: ServiceState) -> APIRouter:
             raise NotFound(f"the graph knows nothing about {iri}")
         return await graph_answer(request, DESCRIBE % {"iri": iri.n3()}, media)
 
-    @api.get(
-        "/ontology", summary="The ontology, as HTML documentation or RDF by Accept")
+    @api.get("/ontology", summary="The ontology, as HTML documentation or RDF by Accept")
     async def ontology(request: Request, format: str | None = None) -> Response:
         media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
         if media == "text/html":

@@ -72,11 +72,11 @@ def run_query(
     answer serialised in ``media`` (or the first type of the answer's kind when the text's form
     was guessed wrong), or a pickled ``Answer`` when ``media`` is None."""
     import pyoxigraph as ox
-    from oxrdflib._converter import from_ox
     from rdflib import Graph
+    from rdflib.term import Node
 
     from ..store import Answer, AnswerTooLarge
-    from ..store.embedded import dataset_options, ox_query
+    from ..store.embedded import dataset_options, ox_query, rdf_term, rdf_triple
 
     def too_large() -> AnswerTooLarge:
         return AnswerTooLarge(
@@ -90,21 +90,21 @@ def run_query(
         answer = Answer("ASK", boolean=bool(result))
     elif isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows = []
+        rows: list[tuple[Node | None, ...]] = []
         for solution in result:
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
                 break
-            row = tuple(None if t is None else from_ox(t) for t in solution)
+            row = tuple(None if t is None else rdf_term(t) for t in solution)
             size += sum(_term_size(t) for t in row)
             if size > max_bytes:
                 raise too_large()
             rows.append(row)
-        answer = Answer("SELECT", variables, rows, truncated=truncated)  # type: ignore[arg-type]
+        answer = Answer("SELECT", variables, rows, truncated=truncated)
     else:
         graph = Graph()
         for triple in result:  # type: ignore[attr-defined]
-            converted = from_ox(triple)
+            converted = rdf_triple(triple)
             size += sum(_term_size(t) for t in converted)
             if size > max_bytes:
                 raise too_large()
@@ -182,24 +182,22 @@ class Writer:
 
     def recover(self) -> str | None:
         """The token of an update that committed before a crash, and the marker removed."""
-        rows = list(
-            self.store.native.query(f"SELECT ?t WHERE {{ GRAPH <{PENDING_GRAPH}> {{ ?s <{PENDING_TOKEN}> ?t }} }}")
-        )
-        if not rows:
+        answer = self.store.query(f"SELECT ?t WHERE {{ GRAPH <{PENDING_GRAPH}> {{ ?s <{PENDING_TOKEN}> ?t }} }}")
+        if not answer.rows:
             return None
         self.store.update(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
-        return str(rows[0][0].value)  # type: ignore[union-attr]
+        return str(answer.rows[0][0])
 
     def info(self) -> dict[str, Any]:
         from ..stats import build_info
 
         info = build_info(self.store)
-        commit = self.store.native.query(
-            "SELECT ?c WHERE { GRAPH <https://w3id.org/alliance-graph/graph/build> "
-            "{ ?b <https://w3id.org/alliance-graph/ontology#dataCommit> ?c } } LIMIT 1"
+        from ..namespaces import AG, GRAPH_META
+
+        commit = self.store.query(
+            f"SELECT ?c WHERE {{ GRAPH {GRAPH_META.n3()} {{ ?b {AG.dataCommit.n3()} ?c }} }} LIMIT 1"
         )
-        rows = list(commit)  # type: ignore[call-overload]
-        info["dataCommit"] = str(rows[0][0].value) if rows else None
+        info["dataCommit"] = str(commit.rows[0][0]) if commit.rows else None
         return info
 
     def publish(self) -> dict[str, Any]:

@@ -7,11 +7,11 @@ hot path); XML and CSV use rdflib's result serialisers, RDF syntaxes rdflib's gr
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from ..namespaces import PREFIXES
 from ..store import Answer
@@ -75,7 +75,8 @@ def _rdflib_result(answer: Answer) -> Result:
     else:
         result.vars = [Variable(v) for v in answer.variables]
         result.bindings = [
-            {Variable(v): t for v, t in zip(answer.variables, row, strict=True) if t is not None} for row in answer.rows
+            {Variable(v): cast(Identifier, t) for v, t in zip(answer.variables, row, strict=True) if t is not None}
+            for row in answer.rows
         ]
     return result
 

@@ -113,5 +113,5 @@ def serialize_union(triples: Iterable[tuple[Node, Node, Node]], fmt: str) -> byt
     for prefix, iri in PREFIXES.items():
         union.bind(prefix, iri, override=True)
     for triple in triples:
-        union.add(triple)  # type: ignore[arg-type]
+        union.add(triple)
     return union.serialize(format=fmt, encoding="utf-8")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
-from oxrdflib._converter import from_ox, to_ox
+from oxrdflib._converter import from_ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
@@ -49,8 +50,18 @@ def ox_query(store: ox.Store, text: str, options: dict[str, object]) -> object:
         raise QuerySyntaxError(str(exc)) from exc
 
 
+def rdf_term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """An rdflib term for a pyoxigraph term."""
+    return cast(Node, from_ox(value))
+
+
+def rdf_triple(value: ox.Triple) -> tuple[Node, Node, Node]:
+    """An rdflib triple for a pyoxigraph triple."""
+    return cast("tuple[Node, Node, Node]", from_ox(value))
+
+
 def rdf_rows(result: ox.QuerySolutions) -> Iterator[Iterator[Node | None]]:
-    return ((None if t is None else from_ox(t) for t in solution) for solution in result)
+    return ((None if t is None else rdf_term(t) for t in solution) for solution in result)
 
 
 class OxigraphStore(Store):
@@ -100,7 +111,7 @@ class OxigraphStore(Store):
         graph = Graph()
         for triple in result:  # type: ignore[attr-defined]
             check_deadline(deadline)
-            graph.add(from_ox(triple))
+            graph.add(rdf_triple(triple))
         return Answer("CONSTRUCT", graph=graph)
 
     def update(self, text: str) -> None:
@@ -115,7 +126,7 @@ class OxigraphStore(Store):
 
     def load_graph(self, name: URIRef, graph: Graph) -> None:
         data = graph.serialize(format="nt", encoding="utf-8")
-        self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=to_ox(name))
+        self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

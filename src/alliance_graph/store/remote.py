@@ -205,7 +205,7 @@ class RemoteStore(Store):
 
     def __len__(self) -> int:
         answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(answer.rows[0][0]) if answer.rows else 0  # type: ignore[arg-type]
+        return int(str(answer.rows[0][0])) if answer.rows else 0
 
     def dump(self, fmt: str) -> bytes:
         answer = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
