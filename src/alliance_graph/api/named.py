@@ -154,6 +154,11 @@ def router(state: ServiceState) -> APIRouter:
             unchanged = conditional.not_modified(version, request)
             if unchanged is not None:
                 return unchanged
+            key = ("named", str(request.url), media)
+            cached = executor.cache.get(version.tag, key)
+            headers = conditional.headers(version, request) | {"Vary": "Accept"}
+            if cached is not None:  # the whole page, as computed on this version
+                return Response(cached[0], media_type=cached[2], headers=headers | {"X-Cache": "hit"})
             paged, text = paged_text(None, query, values, limit, offset)
             await check_classes(request, query, values)
             page = page_of(await rows_of(request, paged), limit, offset, text)
@@ -163,14 +168,15 @@ def router(state: ServiceState) -> APIRouter:
             evidence_text = evidence_query(answer)
             evidence = evidence_details(await rows_of(request, evidence_text) if evidence_text else None)
             rows = records(answer, evidence if has_evidence else None)
-            headers = conditional.headers(version, request) | {"Vary": "Accept"}
             if media == "text/csv":
-                return Response(to_csv(_csv_rows(rows), columns), media_type="text/csv; charset=utf-8", headers=headers)
+                body = to_csv(_csv_rows(rows), columns).encode("utf-8")
+                executor.cache.put(version.tag, key, body, False, "text/csv; charset=utf-8")
+                return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
             next_url = None
             if page.has_more:
                 params = [(k, v) for k, v in raw.multi_items() if k != "offset"]
                 next_url = f"{request.url.path}?{urlencode([*params, ('offset', offset + limit)])}"
-            return JSONResponse(
+            page_json = JSONResponse(
                 {
                     "query": query.name,
                     "title": query.title,
@@ -185,6 +191,8 @@ def router(state: ServiceState) -> APIRouter:
                 },
                 headers=headers,
             )
+            executor.cache.put(version.tag, key, bytes(page_json.body), False, "application/json")
+            return page_json
 
         operation.__name__ = "query_" + query.name.replace("-", "_")
         return operation
