@@ -100,10 +100,25 @@ class QueryFailed(ValueError):
     """The engine could not evaluate the query (a run-time error, not a syntax error)."""
 
 
-def _raise(kind: str, message: str) -> None:
+def _exception(kind: str, message: str) -> Exception:
     if kind == "OSError" and "No space left" in message:
-        raise StoreFull("the disk holding the store is full")
-    raise _ERRORS.get(kind, QueryFailed)(message)
+        return StoreFull("the disk holding the store is full")
+    return _ERRORS.get(kind, QueryFailed)(message)
+
+
+def _raise(kind: str, message: str) -> None:
+    raise _exception(kind, message)
+
+
+#: Updates sent to the writer together at most (each its own transaction, one checkpoint).
+MAX_BATCH = 64
+
+
+@dataclass
+class _Pending:
+    text: str
+    token: str
+    future: asyncio.Future[DatasetVersion]
 
 
 @dataclass(frozen=True)
@@ -259,6 +274,8 @@ class Executor:
         self._local_lock = asyncio.Lock()
         self._build_info: dict[str, Any] = {}
         self.restarts = 0
+        self._pending: list[_Pending] = []
+        self._drainer: asyncio.Task[None] | None = None
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -352,8 +369,8 @@ class Executor:
                 return
             await self._open_writer(target)
 
-    async def _open_writer(self, target: str) -> str | None:
-        """(Re)start the writer on ``target``; the token of an update it found committed."""
+    async def _open_writer(self, target: str) -> list[str]:
+        """(Re)start the writer on ``target``; the tokens of updates it found committed."""
         if self._writer is not None:
             self._kill(self._writer)
         build_dir = (self.location.current.parent / target).resolve() if not os.path.isabs(target) else Path(target)
@@ -365,12 +382,12 @@ class Executor:
             self._unavailable = "the store could not be opened"
             if reply is not None:
                 log.error("the writer could not open the store: %s", reply[1:])
-            return None
+            return []
         _ok, recovered, info, published = reply
         self._build_target = target
         self._unavailable = None
         self._publish(build_dir.name, info, published)
-        return str(recovered) if recovered else None
+        return [str(token) for token in recovered]
 
     def _publish(self, build: str, info: dict[str, Any], published: dict[str, Any]) -> None:
         graphs = tuple(g for g in published["graphs"] if g != PENDING_GRAPH)
@@ -519,45 +536,84 @@ class Executor:
 
     async def update(self, text: str) -> DatasetVersion:
         """Apply an update as one transaction; the version it created, or an error after which
-        nothing of it is applied."""
+        nothing of it is applied. Updates that arrive while the writer is busy are sent to it
+        together (each still its own transaction) and share one published checkpoint."""
         check_remote(text, self.limits.remote_allow, update=True)
         if PENDING_GRAPH in text:
             raise QuerySyntaxError(f"<{PENDING_GRAPH}> is reserved by the service")
         if self.local:
             return await self._update_local(text)
         await self.refresh()
+        item = _Pending(text, uuid.uuid4().hex, asyncio.get_running_loop().create_future())
+        self._pending.append(item)
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain())
+        return await asyncio.shield(item.future)
+
+    async def _drain(self) -> None:
         async with self._write_lock:
-            writer = self._writer
-            if writer is None or self._version is None:
-                raise StoreError(self._unavailable or "no graph has been built yet")
-            token = uuid.uuid4().hex
-            writer.conn.send(("update", text, token))
+            while self._pending:
+                batch = self._pending[:MAX_BATCH]
+                del self._pending[: len(batch)]
+                try:
+                    await self._apply(batch)
+                except Exception as exc:  # the writer could not be reached: none of these was applied
+                    for item in batch:
+                        if not item.future.done():
+                            item.future.set_exception(exc)
+
+    async def _apply(self, batch: list[_Pending]) -> None:
+        writer = self._writer
+        if writer is None or self._version is None:
+            raise StoreError(self._unavailable or "no graph has been built yet")
+        writer.conn.send(("batch", [(item.text, item.token) for item in batch]))
+        committed: list[_Pending] = []
+        for index, item in enumerate(batch):
             reply = await self._receive(writer, self.limits.update_timeout)
             if reply is None:  # past the limit, or the writer died: stop it, then find out
-                log.warning("update stopped (time limit or writer failure); checking whether it committed")
-                writer.process.kill()
-                writer.process.join(5)
-                said_committed = False
-                with contextlib.suppress(EOFError, OSError):  # a "committed" sent just at the limit
-                    said_committed = writer.conn.poll(0) and writer.conn.recv() == ("committed",)
-                assert self._build_target is not None
-                recovered = await self._open_writer(self._build_target)
-                if recovered == token or said_committed:
-                    log.warning("the stopped update had committed; it is acknowledged")
-                    return self.version()
-                raise UpdateNotApplied(
+                await self._stopped(writer, batch, index, committed)
+                return
+            if reply[0] == "committed":
+                committed.append(item)
+            else:
+                item.future.set_exception(_exception(reply[2], reply[3]))
+        published = await self._receive(writer, 600.0)
+        if published is None or published[0] != "ok":
+            assert self._build_target is not None
+            await self._open_writer(self._build_target)  # committed: the reopened writer publishes them
+        else:
+            self._publish(self.version().build, self._build_info, published[1])
+        for item in committed:
+            item.future.set_result(self.version())
+
+    async def _stopped(self, writer: _Process, batch: list[_Pending], index: int, committed: list[_Pending]) -> None:
+        """The writer overran on ``batch[index]``: kill it, learn from the restarted writer which
+        updates committed (their tokens), answer the stopped one, and queue the ones not started."""
+        log.warning("update stopped (time limit or writer failure); checking whether it committed")
+        writer.process.kill()
+        writer.process.join(5)
+        said: set[int] = set()
+        with contextlib.suppress(EOFError, OSError):  # a "committed" sent just at the limit
+            while writer.conn.poll(0):
+                message = writer.conn.recv()
+                if message[0] == "committed":
+                    said.add(int(message[1]))
+        assert self._build_target is not None
+        recovered = set(await self._open_writer(self._build_target))
+        current = batch[index]
+        if current.token in recovered or index in said:
+            log.warning("the stopped update had committed; it is acknowledged")
+            committed.append(current)
+        else:
+            current.future.set_exception(
+                UpdateNotApplied(
                     f"the update ran past the {self.limits.update_timeout:g} s time limit and was stopped; "
                     "it was not applied (nothing of it was written)"
                 )
-            if reply[0] == "error":
-                _raise(reply[1], reply[2])
-            published = await self._receive(writer, 600.0)
-            if published is None or published[0] != "ok":
-                assert self._build_target is not None
-                await self._open_writer(self._build_target)  # committed: the reopened writer publishes it
-                return self.version()
-            self._publish(self.version().build, self._build_info, published[1])
-            return self.version()
+            )
+        self._pending[0:0] = batch[index + 1 :]  # never started: they run next, in order
+        for item in committed:
+            item.future.set_result(self.version())
 
     async def _update_local(self, text: str) -> DatasetVersion:
         store = self._local

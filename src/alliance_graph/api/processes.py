@@ -180,13 +180,12 @@ class Writer:
         self.sequence_file = checkpoints / "sequence"
         self.sequence = _read_sequence(self.sequence_file)
 
-    def recover(self) -> str | None:
-        """The token of an update that committed before a crash, and the marker removed."""
+    def recover(self) -> list[str]:
+        """The tokens of updates that committed before a crash; the markers are removed."""
         answer = self.store.query(f"SELECT ?t WHERE {{ GRAPH <{PENDING_GRAPH}> {{ ?s <{PENDING_TOKEN}> ?t }} }}")
-        if not answer.rows:
-            return None
-        self.store.update(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
-        return str(answer.rows[0][0])
+        if answer.rows:
+            self.store.update(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+        return [str(row[0]) for row in answer.rows]
 
     def info(self) -> dict[str, Any]:
         from ..stats import build_info
@@ -232,7 +231,7 @@ class Writer:
         body = text.rstrip()
         if body.endswith(";"):
             body = body[:-1]
-        marker = f'INSERT DATA {{ GRAPH <{PENDING_GRAPH}> {{ <{PENDING_GRAPH}> <{PENDING_TOKEN}> "{token}" }} }}'
+        marker = f'INSERT DATA {{ GRAPH <{PENDING_GRAPH}> {{ <urn:uuid:{token}> <{PENDING_TOKEN}> "{token}" }} }}'
         self.store.update(f"{body}\n;\n{marker}" if body.strip() else marker)
 
     def finish(self) -> None:
@@ -240,9 +239,9 @@ class Writer:
 
 
 def writer_main(conn: Connection, sandbox: bool) -> None:
-    """Writer loop. ``("open", build_dir, checkpoints)`` → ``("ok", recovered_token, info,
-    published)``; ``("update", text, token)`` → ``("committed",)`` as soon as the transaction
-    is durable, then ``("ok", published)``."""
+    """Writer loop. ``("open", build_dir, checkpoints)`` → ``("ok", recovered_tokens, info,
+    published)``; ``("batch", [(text, token), …])`` → per update ``("committed", i)`` as soon as
+    its transaction is durable (or ``("error", i, kind, message)``), then ``("ok", published)``."""
     harden(sandbox)
     writer: Writer | None = None
     while True:
@@ -262,10 +261,15 @@ def writer_main(conn: Connection, sandbox: bool) -> None:
                 writer = Writer(Path(job[1]), Path(job[2]))
                 recovered = writer.recover()
                 conn.send(("ok", recovered, writer.info(), writer.publish()))
-            elif job[0] == "update":
+            elif job[0] == "batch":
                 assert writer is not None, "the writer has no store open"
-                writer.update(job[1], job[2])
-                conn.send(("committed",))
+                for index, (text, token) in enumerate(job[1]):
+                    try:
+                        writer.update(text, token)
+                    except Exception as exc:  # this update alone failed (its transaction rolled back)
+                        conn.send(("error", index, type(exc).__name__, str(exc)))
+                    else:
+                        conn.send(("committed", index))
                 writer.finish()
                 conn.send(("ok", writer.publish()))
         except Exception as exc:
