@@ -338,9 +338,23 @@ class Executor:
     # --- versions -----------------------------------------------------------------------------
 
     def _local_version(self, sequence: int) -> DatasetVersion:
+        """The version of a memory or remote store (counted in the service's own thread pool)."""
+        from ..stats import build_info
+
         store = self._local
         assert store is not None
-        return DatasetVersion(self.spec.kind, None, None, sequence, time.time(), len(store), tuple(store.graph_names()))
+        if not self._build_info:
+            self._build_info = build_info(store)
+        info = self._build_info
+        return DatasetVersion(
+            build=f"{self.spec.kind}-{info.get('created', 'unknown')}",
+            data_commit=info.get("dataCommit"),
+            ontology=info.get("ontologyVersion"),
+            sequence=sequence,
+            published=time.time(),
+            triples=len(store),
+            graphs=tuple(store.graph_names()),
+        )
 
     def version(self) -> DatasetVersion:
         if self._version is None:
