@@ -30,6 +30,8 @@ from alliance_graph.store import open_current
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2025-06-01"
 WARM_UP_S = 60
+#: req/s of the service before the executor of issue 11 (printed beside today's figures)
+BASELINE = Path(__file__).resolve().parent / "http_baseline.json"
 TWO_HOP = """SELECT ?state ?grouping ?label WHERE {
   ?m org:member ?state ; org:organization ?grouping .
   ?grouping ag:topic tech:artificial-intelligence ; rdfs:label ?label .
@@ -162,19 +164,22 @@ def main() -> None:
             for process in processes:
                 process.kill()
                 process.wait(10)
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else {}
     print(f"HTTP, {clients} clients x {seconds:g} s from a second process, curated graph")
-    print("query | server | req/s | median ms | p95 ms | errors | x rdflib-endpoint | x minimal")
-    print("--- | --- | --- | --- | --- | --- | --- | ---")
+    print(f"before = {baseline.get('_measured', 'no baseline')}")
+    print("query | server | req/s | before req/s | median ms | p95 ms | errors | x rdflib-endpoint | x minimal")
+    print("--- | --- | --- | --- | --- | --- | --- | --- | ---")
     for (query_name, name), r in results.items():
+        before = baseline.get(f"{query_name} | {name}", "")
         if r is None:
-            print(f"{query_name} | {name} | no answer within {WARM_UP_S} s | | | | |")
+            print(f"{query_name} | {name} | no answer within {WARM_UP_S} s | {before} | | | | |")
             continue
         base = results.get((query_name, "rdflib-endpoint"))
         minimal = results.get((query_name, "minimal FastAPI + pyoxigraph"))
         versus_base = f"{r['rps'] / base['rps']:.0f}" if base and base["rps"] else "n/a"
         versus_minimal = f"{r['rps'] / minimal['rps']:.2f}" if minimal and minimal["rps"] else "n/a"
         print(
-            f"{query_name} | {name} | {r['rps']:.1f} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{query_name} | {name} | {r['rps']:.1f} | {before} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
             f"{r['errors']} | {versus_base} | {versus_minimal}"
         )
 

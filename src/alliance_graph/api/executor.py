@@ -26,11 +26,15 @@ must be stoppable runs in processes (:mod:`.processes`):
   older versions are dropped when a version is published) within a byte budget; every answer has
   its own byte budget, enforced in the reader while it materialises rows.
 
-**Why checkpoints rather than reopening the live store.** Measured on this machine (2 cores, the
-curated graph of about 12,600 triples): a checkpoint costs about 10-20 ms per update (a memtable
-flush and hard links, independent of the store's size) and a reader opens it in a few ms; a
-reader never replays a write-ahead log, because a checkpoint has none to replay. The cost is
-paid by writers, the rare case, never by readers.
+**Why checkpoints rather than reopening the live store.** pyoxigraph documents opening a store
+read-only while another process writes it as undefined behaviour, and reopening a written store
+replays its write-ahead log (16 s after 700 MB, measured earlier); a checkpoint is a consistent,
+immutable copy that any number of processes may open. Measured on this machine (2 cores, the
+curated graph of 12,620 triples, 30 rounds): an update 0.2 ms, a checkpoint 17 ms (median; max
+19 ms), a reader opening a fresh checkpoint 10 ms (max 13 ms), ``len(store)`` 2.4 ms. The cost is
+paid per published version, not per query; updates that wait for the writer are sent as one
+batch (each its own transaction) and share one checkpoint, which took 4 writers x 250 inserts
+with 8 readers from 93 s to 51 s.
 
 The dataset version (build, data commit, ontology version, update sequence) names every answer;
 the sequence is persisted by the writer before a checkpoint carries it, and a restart publishes a
@@ -46,6 +50,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -272,6 +277,7 @@ class Executor:
         self._closed = False
         self._local: Store | None = None
         self._local_lock = asyncio.Lock()
+        self._memory_lock = threading.Lock()
         self._build_info: dict[str, Any] = {}
         self.restarts = 0
         self._pending: list[_Pending] = []
@@ -525,6 +531,12 @@ class Executor:
         deadline = time.monotonic() + self.limits.query_timeout
 
         def work() -> tuple[bytes, bool, str | None]:
+            if self.spec.kind == "memory":  # rdflib's memory store is not safe beside an update
+                with self._memory_lock:
+                    return run()
+            return run()
+
+        def run() -> tuple[bytes, bool, str | None]:
             answer = store.query(
                 text,
                 default_graphs=options["default_graphs"] or None,
@@ -632,8 +644,12 @@ class Executor:
     async def _update_local(self, text: str) -> DatasetVersion:
         store = self._local
         assert store is not None
+        def apply() -> None:
+            with self._memory_lock:
+                store.update(text)
+
         async with self._local_lock:
-            await asyncio.to_thread(store.update, text)
+            await asyncio.to_thread(apply)
             self._version = await asyncio.to_thread(self._local_version, self.version().sequence + 1)
             self.cache.clear(self._version.tag)
             return self._version
