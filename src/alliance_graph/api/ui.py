@@ -24,6 +24,7 @@ from ..namespaces import GRAPH_ONTOLOGY, PREFIXES, expand, local_path, shorten
 from ..paths import project
 from ..results import plain
 from ..store import Answer
+from . import conditional
 from .errors import InvalidParameter, NotFound
 from .state import ServiceState, client_of
 from .templates import TEMPLATES
@@ -109,6 +110,9 @@ def router(state: ServiceState) -> APIRouter:
     api = APIRouter(include_in_schema=False)
     assets = ui_assets()
 
+    def versioned(request: Request) -> dict[str, str]:
+        return conditional.headers(state.executor.version(), request)
+
     async def rows(request: Request, text: str) -> list[dict[str, Any]]:
         answer: Answer | None = (await state.executor.query(text, client=client_of(request))).answer
         assert answer is not None
@@ -149,12 +153,17 @@ def router(state: ServiceState) -> APIRouter:
             raise InvalidParameter("class", str(exc)) from None
         text = Literal(q.strip().lower()).n3()
         found = await rows(request, LOOKUP % {"cls": cls_iri.n3(), "text": text})
-        return JSONResponse([{"value": shorten(str(r["entity"])), "label": plain(r["label"])} for r in found])
+        return JSONResponse(
+            [{"value": shorten(str(r["entity"])), "label": plain(r["label"])} for r in found],
+            headers=versioned(request),
+        )
 
     @api.get("/api/terms")
     async def terms(request: Request) -> Response:
         found = await rows(request, TERMS)
-        return JSONResponse({"prefixes": PREFIXES, "terms": [shorten(str(r["term"])) for r in found]})
+        return JSONResponse(
+            {"prefixes": PREFIXES, "terms": [shorten(str(r["term"])) for r in found]}, headers=versioned(request)
+        )
 
     @api.get("/api/network")
     async def network(
@@ -189,7 +198,10 @@ def router(state: ServiceState) -> APIRouter:
             a = node(str(r["a"]), r["aLabel"], "state")
             b = node(str(r["b"]), r["bLabel"], "state")
             edges.append({"source": a, "target": b, "kind": "cooperation", "label": plain(r["cLabel"]) or ""})
-        return JSONResponse({"as_of": str(as_of or dt.date.today()), "nodes": list(nodes.values()), "edges": edges})
+        return JSONResponse(
+            {"as_of": str(as_of or dt.date.today()), "nodes": list(nodes.values()), "edges": edges},
+            headers=versioned(request),
+        )
 
     return api
 
