@@ -354,6 +354,44 @@ def test_a_stopped_query_is_really_stopped(server: Server) -> None:
     assert results == [200] * 4
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_worker_is_replaced_without_failing_a_query(tmp_path: Path) -> None:
+    import signal
+
+    victim = Server(built_project(tmp_path / "workers"), ALLIANCE_GRAPH_READERS="2", ALLIANCE_GRAPH_UPDATE_TOKEN=TOKEN)
+    victim.start()
+    try:
+        assert victim.process is not None
+        children = _children(victim.process.pid)
+        assert len(children) >= 3  # two readers and the writer
+        for pid in children:  # kill -9 every worker process, the writer included
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        with client() as http:
+            for i in range(6):
+                response = http.get(f"{victim.url}/sparql", params={"query": f"ASK {{ <urn:k:{i}> ?p ?o }}"})
+                assert response.status_code == 200, response.text
+            first = update(http, victim, "INSERT DATA { GRAPH <urn:after-kill> { <s:a> <p:b> 1 } }")
+            assert first.status_code == 204, first.text
+            ok = update(http, victim, "INSERT DATA { GRAPH <urn:after-kill> { <s:a> <p:b> 2 } }")
+            assert ok.status_code == 204, ok.text
+            assert ask(http, victim, "ASK { GRAPH <urn:after-kill> { <s:a> <p:b> 2 } }")
+    finally:
+        victim.stop()
+
+
 # --- defect 5: memory stays bounded under amplification -----------------------------------------
 
 

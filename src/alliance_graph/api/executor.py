@@ -489,15 +489,18 @@ class Executor:
         return _result(version, payload, truncated, media)
 
     async def _query_reader(
-        self, text: str, options: dict[str, Any], max_rows: int | None, media: str | None
+        self, text: str, options: dict[str, Any], max_rows: int | None, media: str | None, *, retry: bool = True
     ) -> tuple[DatasetVersion, tuple[bytes, bool, str | None]]:
         """Run on the newest version when a reader takes the job (its checkpoint cannot be
-        collected from then on, because the reader is marked as having it open)."""
+        collected from then on, because the reader is marked as having it open). A reader that
+        dies under a query (killed from outside, or crashed) is replaced and the query is run once
+        more on a fresh one."""
         try:
             reader = await asyncio.wait_for(self._idle.get(), self.limits.queue_timeout)
         except TimeoutError:
             raise Busy("every query worker is busy; the query was not run") from None
         reply: tuple[Any, ...] | None = None
+        died = False
         version = self.version()
         try:
             job = ("query", version.checkpoint, text, options, max_rows, self.limits.max_answer_bytes, media)
@@ -508,6 +511,7 @@ class Executor:
             reply = None
         finally:
             if reply is None:
+                died = not reader.process.is_alive()
                 self._kill(reader)
                 self.restarts += 1
                 self._readers.remove(reader)
@@ -516,12 +520,32 @@ class Executor:
                     self._readers.append(reader)
             self._idle.put_nowait(reader)
             self._collect_checkpoints()
+        if reply is None and died:
+            log.warning("a query worker died under a query%s", "; running it again" if retry else "")
+            if retry:
+                self._replace_dead_idle()
+                return await self._query_reader(text, options, max_rows, media, retry=False)
+            raise QueryFailed("the query made its worker process fail twice; it was not run again")
         if reply is None:
             raise QueryTimeout(f"the query ran past the {self.limits.query_timeout:g} s time limit and was stopped")
         if reply[0] == "ok":
             return version, (reply[1], bool(reply[2]), reply[3])
         _raise(reply[1], reply[2])
         raise AssertionError("unreachable")
+
+    def _replace_dead_idle(self) -> None:
+        """Replace every idle reader whose process is gone (e.g. killed from outside)."""
+        idle = []
+        while not self._idle.empty():
+            idle.append(self._idle.get_nowait())
+        for reader in idle:
+            if not reader.process.is_alive():
+                self._kill(reader)
+                self.restarts += 1
+                self._readers.remove(reader)
+                reader = self._start_reader()
+                self._readers.append(reader)
+            self._idle.put_nowait(reader)
 
     async def _query_local(
         self, text: str, options: dict[str, Any], max_rows: int | None, media: str | None
@@ -589,6 +613,9 @@ class Executor:
                             item.future.set_exception(exc)
 
     async def _apply(self, batch: list[_Pending]) -> None:
+        if self._writer is not None and not self._writer.process.is_alive() and self._build_target is not None:
+            log.warning("the writer process is gone (killed from outside?); starting a new one")
+            await self._open_writer(self._build_target)  # it finds and publishes what had committed
         writer = self._writer
         if writer is None or self._version is None:
             raise StoreError(self._unavailable or "no graph has been built yet")
@@ -615,7 +642,8 @@ class Executor:
     async def _stopped(self, writer: _Process, batch: list[_Pending], index: int, committed: list[_Pending]) -> None:
         """The writer overran on ``batch[index]``: kill it, learn from the restarted writer which
         updates committed (their tokens), answer the stopped one, and queue the ones not started."""
-        log.warning("update stopped (time limit or writer failure); checking whether it committed")
+        died = not writer.process.is_alive()
+        log.warning("update stopped (%s); checking whether it committed", "writer died" if died else "time limit")
         writer.process.kill()
         writer.process.join(5)
         said: set[int] = set()
@@ -633,8 +661,12 @@ class Executor:
         else:
             current.future.set_exception(
                 UpdateNotApplied(
-                    f"the update ran past the {self.limits.update_timeout:g} s time limit and was stopped; "
-                    "it was not applied (nothing of it was written)"
+                    (
+                        "the writer process failed during the update"
+                        if died
+                        else f"the update ran past the {self.limits.update_timeout:g} s time limit and was stopped"
+                    )
+                    + "; it was not applied (nothing of it was written)"
                 )
             )
         self._pending[0:0] = batch[index + 1 :]  # never started: they run next, in order
@@ -644,6 +676,7 @@ class Executor:
     async def _update_local(self, text: str) -> DatasetVersion:
         store = self._local
         assert store is not None
+
         def apply() -> None:
             with self._memory_lock:
                 store.update(text)
