@@ -22,7 +22,7 @@ class RemoteAccessRefused(PermissionError):
 
 def remote_targets(text: str, *, update: bool = False) -> list[tuple[str, str]]:
     """(keyword, target) for every SERVICE/LOAD the parser finds."""
-    return list(analyse(text, update).remote)
+    return list(analyse(text, update, dataset=False).remote)
 
 
 def check_remote(text: str, allowed: Sequence[str], *, update: bool = False) -> None:

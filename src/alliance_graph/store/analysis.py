@@ -64,6 +64,9 @@ def expand_escapes(text: str) -> str:
 
 def nesting(text: str) -> int:
     """The deepest bracket nesting of the text (strings included: an over-estimate is safe)."""
+    opened = text.count("{") + text.count("(") + text.count("[")
+    if opened <= MAX_NESTING:  # cannot nest deeper than it opens; counting is done in C
+        return opened
     depth = deepest = 0
     for char in text:
         if char in "{([":
@@ -117,13 +120,15 @@ def _position(exc: Exception) -> str:
 
 
 @lru_cache(maxsize=2048)
-def analyse(text: str, update: bool = False) -> Analysis:
-    """The dataset and remote targets of a query (or, with ``update``, an update request)."""
+def analyse(text: str, update: bool = False, dataset: bool = True) -> Analysis:
+    """The dataset and remote targets of a query (or, with ``update``, an update request);
+    with ``dataset=False`` only the remote targets are looked for (the parser then runs only
+    for texts that mention SERVICE or LOAD)."""
     check_size(text)
     expanded = expand_escapes(text)
     lowered = expanded.lower()
     maybe_remote = "service" in lowered or (update and "load" in lowered)
-    maybe_dataset = not update and "from" in lowered
+    maybe_dataset = dataset and not update and "from" in lowered
     if not maybe_remote and not maybe_dataset:
         return Analysis(False, ())
     from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
