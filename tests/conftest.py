@@ -130,3 +130,15 @@ def real_store(real_paths: ProjectPaths) -> Iterator[Store]:
     store: Store = RemoteStore(REMOTE) if REMOTE else open_current(real_paths.var_dir)
     yield store
     store.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failing test shows the log of every service it was talking to."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        from servers import Server
+
+        for server in Server.running:
+            report.sections.append((f"server log {server.url}", server.log()))

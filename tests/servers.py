@@ -23,17 +23,28 @@ def free_port() -> int:
 
 
 class Server:
-    """``alliance-graph serve`` in a subprocess, stopped and restartable."""
+    """``alliance-graph serve`` in a subprocess, stopped and restartable. Its output goes to a
+    log file; ``log()`` returns it, and a failing test prints it (``conftest`` hook)."""
+
+    running: list[Server] = []
 
     def __init__(self, paths: ProjectPaths, **env: str) -> None:
         self.paths = paths
-        self.env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(paths.home), **env}
+        self.env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(paths.home), "PYTHONUNBUFFERED": "1", **env}
         self.env.pop("ALLIANCE_GRAPH_VAR", None)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = Path(paths.home) / f"server-{self.port}.log"
 
-    def start(self) -> None:
+    def log(self, tail: int = 8000) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join(line if len(line) < 300 else line[:300] + " …" for line in lines)[-tail:]
+
+    def start(self, timeout: float = 60) -> None:
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -46,23 +57,40 @@ class Server:
                 str(self.port),
             ],
             env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=self.log_path.open("ab"),
+            stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        Server.running.append(self)
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log()}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("the server did not start within 30 s")
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"the server did not start within {timeout:g} s:\n{self.log()}")
+
+    def kill(self) -> None:
+        """``kill -9`` the service (its worker processes die with it)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(10)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
             self.process = None
+        if self in Server.running:
+            Server.running.remove(self)
 
 
 class OxigraphServer:

@@ -98,9 +98,9 @@ def test_the_users_question_from_the_ui(ui_server: Server, page: object) -> None
     shot(page, "question-answer")
     form.locator("input[name=as_of]").fill("2023-01-01")
     form.locator("button[type=submit]").click()
-    page.wait_for_function("document.querySelector('#status').textContent.startsWith('No rows')")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.querySelector('#status').textContent.startsWith('No rows')")  # type: ignore[attr-defined]
     form.locator(".to-editor").click()
-    page.wait_for_function("document.querySelector('.CodeMirror').CodeMirror.getValue().includes('VALUES ?bloc')")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.querySelector('.CodeMirror').CodeMirror.getValue().includes('VALUES ?bloc')")  # type: ignore[attr-defined]
 
 
 def test_editor_runs_sparql_and_downloads_csv(ui_server: Server, page: object, tmp_path: Path) -> None:
@@ -128,9 +128,13 @@ def test_editor_runs_sparql_and_downloads_csv(ui_server: Server, page: object, t
     assert page.locator(".error-line").count() == 1  # type: ignore[attr-defined]
 
 
+# wait_for_function takes functions ("() => …"): a bare expression is evaluated with eval, which
+# the service's Content-Security-Policy (script-src 'self', no 'unsafe-eval') rightly refuses.
+
+
 def test_network_finds_brics_and_china_and_moves_the_date(ui_server: Server, page: object) -> None:
     open_page(page, ui_server.url + "/#network")
-    page.wait_for_function("window.allianceNetwork && window.allianceNetwork.nodes().length > 0")  # type: ignore[attr-defined]
+    page.wait_for_function("() => window.allianceNetwork && window.allianceNetwork.nodes().length > 0")  # type: ignore[attr-defined]
     labels = page.evaluate("window.allianceNetwork.nodes().map(n => n.data('label'))")  # type: ignore[attr-defined]
     assert "BRICS" in labels and "China" in labels
     page.locator("#network").scroll_into_view_if_needed()  # type: ignore[attr-defined]
@@ -138,7 +142,7 @@ def test_network_finds_brics_and_china_and_moves_the_date(ui_server: Server, pag
     now = page.evaluate("window.allianceNetwork.nodes().length")  # type: ignore[attr-defined]
     page.fill("#as-of-slider", "30")  # type: ignore[attr-defined]  # 30 months after January 2006
     page.dispatch_event("#as-of-slider", "change")  # type: ignore[attr-defined]
-    page.wait_for_function(f"window.allianceNetwork.nodes().length < {now}")  # type: ignore[attr-defined]
+    page.wait_for_function(f"() => window.allianceNetwork.nodes().length < {now}")  # type: ignore[attr-defined]
     assert page.locator("#as-of-label").inner_text().startswith("2008")  # type: ignore[attr-defined]
     page.evaluate(
         "window.allianceNetwork.getElementById('https://w3id.org/alliance-graph/id/alliance/brics').emit('tap')"

@@ -20,9 +20,8 @@ from .namespaces import GRAPH_ONTOLOGY, PREFIXES, shorten
 from .ontology import Schema
 from .paths import project
 from .queries import NamedQuery, ParameterError, QueryDefinitionError, load_catalogue, run
-from .remote import RemoteStore, is_remote
 from .results import carries_evidence, columns_of, evidence_index, explain_text, records, to_csv, to_json, to_table
-from .store import QuerySyntaxError, Store, StoreError, backend_name, open_current
+from .store import QuerySyntaxError, Store, StoreError, open_store, parse_spec
 
 app = typer.Typer(
     help="AI Alliance Graph: a sourced knowledge graph of the international politics of AI.",
@@ -57,13 +56,7 @@ def progress(message: str) -> None:
 
 def _open(store_name: str | None) -> Store:
     try:
-        backend = backend_name(store_name)
-        if backend == "memory":
-            store, _prepared = build_in_memory(project(), progress)
-            return store
-        if is_remote(backend):
-            return RemoteStore(backend)
-        return open_current(project().var_dir)
+        return open_store(store_name, project())
     except BuildError as exc:
         fail(f"{exc}: {exc.problems[0]}")
     except StoreError as exc:
@@ -75,14 +68,14 @@ def build(store: StoreOption = None) -> None:
     """Compile data/, validate it (SHACL), infer, and load a fresh store; swap it in atomically."""
     started = time.perf_counter()
     try:
-        backend = backend_name(store)
-        if backend == "memory":
+        spec = parse_spec(store)
+        if spec.kind == "memory":
             mem, prepared = build_in_memory(project(), progress)
             where = "memory (not kept)"
             triples = len(mem)
-        elif is_remote(backend):
-            _remote, prepared = build_remote(project(), backend, progress)
-            where = backend
+        elif spec.kind == "remote":
+            _remote, prepared = build_remote(project(), str(spec), progress)
+            where = str(spec)
             triples = sum(len(g) for g in prepared.graphs.values())
         else:
             path, prepared = build_on_disk(project(), progress)
@@ -402,16 +395,18 @@ def stats(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: StoreOption = None,
 ) -> None:
     """Serve the web UI, the SPARQL endpoint and the API with uvicorn."""
     import uvicorn
 
     from .api.app import create_app
+    from .api.config import Settings
 
     try:
-        application = create_app()
+        application = create_app(Settings(store=parse_spec(store)))
     except StoreError as exc:
-        fail(str(exc), 3)
+        fail(str(exc), 2)
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 

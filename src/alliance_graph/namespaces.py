@@ -9,6 +9,8 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+#: The project's IRI space; entity IRIs below it are served by the service at the same path.
+PROJECT_BASE = "https://w3id.org/alliance-graph"
 ONTOLOGY_IRI = URIRef("https://w3id.org/alliance-graph/ontology")
 AG = Namespace("https://w3id.org/alliance-graph/ontology#")
 ID_BASE = "https://w3id.org/alliance-graph/id/"
@@ -77,9 +79,25 @@ def sparql_prefix_block() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+#: Characters an IRI may not contain (RFC 3987 excludes them; SPARQL's IRIREF grammar too).
+IRI_FORBIDDEN = frozenset(' <>"{}|^`\\') | frozenset(chr(c) for c in range(0x21))
+
+
+def is_valid_iri(iri: str) -> bool:
+    """Whether ``iri`` can be written as ``<iri>`` in SPARQL and Turtle without changing meaning."""
+    return bool(iri) and not any(c in IRI_FORBIDDEN for c in iri)
+
+
+def local_path(iri: str) -> str | None:
+    """The service path of a project IRI (``/id/state/CHN``), or None for other IRIs."""
+    return iri[len(PROJECT_BASE) :] if iri.startswith(PROJECT_BASE + "/") else None
+
+
 def expand(curie: str) -> URIRef:
     """Expand a prefixed name or a full IRI; raise ``ValueError`` with the reason otherwise."""
     if curie.startswith(("http://", "https://", "urn:")):
+        if not is_valid_iri(curie):
+            raise ValueError(f"{curie!r} is not a valid IRI (spaces, <, >, quotes and braces are not allowed)")
         return URIRef(curie)
     prefix, sep, local = curie.partition(":")
     if not sep or prefix not in PREFIXES:

@@ -1,15 +1,21 @@
-"""The FastAPI application factory: settings in, routers wired, nothing else."""
+"""The FastAPI application factory: settings in, executor started, routers and the error table
+wired, nothing else."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 
 from .. import __version__
 from ..names.lookup import NameLookup
-from . import linked, named, names, sparql, ui
+from ..store import Answer
+from . import errors, health, linked, named, names, sparql, ui
 from .config import Settings
 from .state import ServiceState
 
@@ -21,25 +27,76 @@ A sourced knowledge graph of the international politics of AI.
 * **/queries** — named analyst questions, each an operation below with typed parameters; every
   row carries its evidence.
 * **/id/…** — every entity dereferences: HTML for browsers, Turtle / JSON-LD / N-Triples by Accept.
+
+Every answer names the dataset version it was computed on (`X-Dataset-Version`, and
+`datasetVersion` in JSON); errors are Problem Details (RFC 9457), plain text on `/sparql`.
 """
 
 
+def _logging() -> None:
+    """The service's own log (errors with request ids, the access log) on stderr, once."""
+    logger = logging.getLogger("alliance_graph")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
+    _logging()
     state = ServiceState.create(settings or Settings())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await state.executor.start()
         yield
-        state.workers.close()
-        state.holder.close()
+        await state.executor.close()
 
-    app = FastAPI(title="AI Alliance Graph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="AI Alliance Graph",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.service = state
     app.include_router(ui.router(state))
     app.include_router(sparql.router(state))
     app.include_router(named.router(state))
     app.include_router(linked.router(state))
-    version = lambda: (state.holder.location.current.resolve(), state.holder.generation)  # noqa: E731
-    app.include_router(names.router(NameLookup(state.query, version)))
+    app.include_router(health.router(state))
+
+    async def names_query(text: str) -> Answer:
+        result = await state.executor.query(text, client="name-index")
+        if result.answer is None:
+            raise RuntimeError("the name index query returned no answer")
+        return result.answer
+
+    app.include_router(names.router(NameLookup(names_query, lambda: state.executor.version().tag)))
     ui.mount_static(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(state.settings.cors_origins),
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["ETag", "Last-Modified", "X-Dataset-Version", "X-Result-Truncated", "X-Request-Id"],
+    )
+    errors.install(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            components = schema.setdefault("components", {})
+            components.setdefault("securitySchemes", {})["bearerAuth"] = {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "ALLIANCE_GRAPH_UPDATE_TOKEN; needed for SPARQL Update only",
+            }
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -1,5 +1,4 @@
-"""Linked data: entity IRIs under ``/id/...`` dereference (HTML or RDF), plus ``/ontology`` and
-``/healthz``.
+"""Linked data: entity IRIs under ``/id/...`` dereference (HTML or RDF), plus ``/ontology``.
 
 An entity page shows what the graph states about the entity and every fact that involves it,
 grouped by kind, each with its dates and sources; the RDF answer is the same description as triples.
@@ -8,25 +7,20 @@ grouped by kind, each with its dates and sources; the RDF answer is the same des
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, Response
 from rdflib import URIRef
 
-from ..namespaces import GRAPH_ONTOLOGY, ID_BASE, shorten
+from ..namespaces import GRAPH_ONTOLOGY, ID_BASE, is_valid_iri, shorten
 from ..results import plain
-from ..stats import build_info
-from ..store import StoreError
-from .errors import problem
-from .negotiation import GRAPH_TYPES, NotAcceptable, choose
-from .serialize import serialize_graph
-from .state import ServiceState
+from . import conditional
+from .errors import NotFound, Problem, ProtocolError
+from .negotiation import GRAPH_TYPES, choose
+from .state import ServiceState, client_of
+from .templates import TEMPLATES
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
-TEMPLATES.env.filters["short"] = lambda value: shorten(str(value)) if value else ""
 HTML_FIRST = ("text/html", *GRAPH_TYPES)
 
 PROPERTIES = """
@@ -53,13 +47,13 @@ SELECT ?fact ?factLabel ?kind ?relation ?from ?until ?status ?source ?title ?url
 
 ONTOLOGY_TERMS = """
 SELECT ?term ?kind ?label ?definition WHERE {
-  GRAPH <https://w3id.org/alliance-graph/graph/ontology> {
+  GRAPH %(graph)s {
     ?term a ?type ; rdfs:label ?label . OPTIONAL { ?term skos:definition ?definition }
     VALUES (?type ?kind) { (owl:Class "class") (owl:ObjectProperty "object property")
                            (owl:DatatypeProperty "datatype property") }
   }
 } ORDER BY ?kind ?label
-"""
+""".replace("%(graph)s", GRAPH_ONTOLOGY.n3())
 
 DESCRIBE = """
 CONSTRUCT { %(iri)s ?p ?o . ?fact ?fp ?fo } WHERE {
@@ -68,9 +62,15 @@ CONSTRUCT { %(iri)s ?p ?o . ?fact ?fp ?fo } WHERE {
 """
 
 
-async def describe_entity(state: ServiceState, iri: URIRef) -> dict[str, Any] | None:
+async def _rows(state: ServiceState, request: Request, text: str) -> list[dict[str, Any]]:
+    answer = (await state.executor.query(text, client=client_of(request))).answer
+    assert answer is not None
+    return answer.dicts()
+
+
+async def describe_entity(state: ServiceState, request: Request, iri: URIRef) -> dict[str, Any] | None:
     """What the entity page shows; both queries run like any other (worker, cache, time limit)."""
-    props = (await state.query(PROPERTIES % {"iri": iri.n3()})).dicts()
+    props = await _rows(state, request, PROPERTIES % {"iri": iri.n3()})
     if not props:
         return None
     label = next((str(r["o"]) for r in props if str(r["p"]).endswith("#label")), shorten(str(iri)))
@@ -85,7 +85,7 @@ async def describe_entity(state: ServiceState, iri: URIRef) -> dict[str, Any] | 
         for r in props
     ]
     grouped: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in (await state.query(FACTS % {"iri": iri.n3()})).dicts():
+    for row in await _rows(state, request, FACTS % {"iri": iri.n3()}):
         kind = str(row["kind"])
         key = str(row["fact"])
         fact = grouped[kind].setdefault(
@@ -111,70 +111,64 @@ async def describe_entity(state: ServiceState, iri: URIRef) -> dict[str, Any] | 
     }
 
 
+def entity_iri(kind: str, key: str) -> URIRef:
+    iri = f"{ID_BASE}{kind}/{key}"
+    if not is_valid_iri(iri):
+        raise ProtocolError(400, f"{iri!r} is not a valid entity IRI")
+    return URIRef(iri)
+
+
 def router(state: ServiceState) -> APIRouter:
     api = APIRouter(tags=["Linked data"])
+    executor = state.executor
 
-    @api.get("/id/{kind}/{key}", summary="An entity of the graph: HTML for browsers, RDF by Accept")
+    async def graph_answer(request: Request, text: str, media: str, **dataset: list[str]) -> Response:
+        result = await executor.query(text, client=client_of(request), media=media, **dataset)  # type: ignore[arg-type]
+        assert result.body is not None and result.media is not None
+        headers = {"Vary": "Accept"} | conditional.headers(result.version, request)
+        return Response(result.body, media_type=result.media, headers=headers)
+
+    @api.get(
+        "/id/{kind}/{key}",
+        summary="An entity of the graph: HTML for browsers, RDF by Accept",
+        responses={404: {"model": Problem}, 400: {"model": Problem}, 406: {"model": Problem}},
+    )
     async def entity(request: Request, kind: str, key: str, format: str | None = None) -> Response:
-        iri = URIRef(f"{ID_BASE}{kind}/{key}")
-        try:
-            media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
-            if media == "text/html":
-                data = await describe_entity(state, iri)
-                if data is None:
-                    return problem(404, f"the graph knows nothing about {iri}")
-                return TEMPLATES.TemplateResponse(request, "entity.html", {"entity": data})
-            answer = await state.query(DESCRIBE % {"iri": iri.n3()})
-        except NotAcceptable as exc:
-            return problem(406, str(exc))
-        except StoreError as exc:
-            return problem(503, str(exc))
-        assert answer.graph is not None
-        if len(answer.graph) == 0:
-            return problem(404, f"the graph knows nothing about {iri}")
-        return Response(serialize_graph(answer.graph, media), media_type=media, headers={"Vary": "Accept"})
-
-    @api.get("/id/{kind}/{key}.json", include_in_schema=False)
-    async def entity_json(kind: str, key: str) -> Response:
-        data = await describe_entity(state, URIRef(f"{ID_BASE}{kind}/{key}"))
-        if data is None:
-            return problem(404, f"the graph knows nothing about {ID_BASE}{kind}/{key}")
-        return JSONResponse(data)
+        iri = entity_iri(kind, key)
+        media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
+        await executor.refresh()
+        version = executor.version()
+        unchanged = conditional.not_modified(version, request)
+        if unchanged is not None:
+            return unchanged
+        if media == "text/html":
+            data = await describe_entity(state, request, iri)
+            if data is None:
+                raise NotFound(f"the graph knows nothing about {iri}")
+            return TEMPLATES.TemplateResponse(
+                request,
+                "entity.html",
+                {"entity": data},
+                headers={"Vary": "Accept"} | conditional.headers(version, request),
+            )
+        ask = await executor.query(
+            f"ASK {{ {{ {iri.n3()} ?p ?o }} UNION {{ ?s ?p {iri.n3()} }} }}", client=client_of(request)
+        )
+        if ask.answer is None or not ask.answer.boolean:
+            raise NotFound(f"the graph knows nothing about {iri}")
+        return await graph_answer(request, DESCRIBE % {"iri": iri.n3()}, media)
 
     @api.get("/ontology", summary="The ontology, as HTML documentation or RDF by Accept")
     async def ontology(request: Request, format: str | None = None) -> Response:
-        try:
-            media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
-            if media == "text/html":
-                docs = state.settings.var_dir / "docs" / "index.html"
-                if docs.is_file():
-                    return HTMLResponse(docs.read_text(encoding="utf-8"))
-                terms = [{k: plain(v) for k, v in r.items()} for r in (await state.query(ONTOLOGY_TERMS)).dicts()]
-                return TEMPLATES.TemplateResponse(request, "ontology.html", {"terms": terms})
-            answer = await state.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[str(GRAPH_ONTOLOGY)]
-            )
-        except NotAcceptable as exc:
-            return problem(406, str(exc))
-        except StoreError as exc:
-            return problem(503, str(exc))
-        assert answer.graph is not None
-        return Response(serialize_graph(answer.graph, media), media_type=media, headers={"Vary": "Accept"})
-
-    @api.get("/healthz", summary="Liveness: the store, its size, and the build it serves")
-    async def healthz() -> Response:
-        try:
-            store = state.store()
-            return JSONResponse(
-                {
-                    "status": "ok",
-                    "store": store.name,
-                    "location": store.location,
-                    "triples": len(store),
-                    "build": build_info(store),
-                }
-            )
-        except StoreError as exc:
-            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
+        media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
+        if media == "text/html":
+            docs = state.settings.var_dir / "docs" / "index.html"
+            if docs.is_file():
+                return HTMLResponse(docs.read_text(encoding="utf-8"))
+            terms = [{k: plain(v) for k, v in r.items()} for r in await _rows(state, request, ONTOLOGY_TERMS)]
+            return TEMPLATES.TemplateResponse(request, "ontology.html", {"terms": terms})
+        return await graph_answer(
+            request, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", media, default_graphs=[str(GRAPH_ONTOLOGY)]
+        )
 
     return api

@@ -7,11 +7,11 @@ hot path); XML and CSV use rdflib's result serialisers, RDF syntaxes rdflib's gr
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from ..namespaces import PREFIXES
 from ..store import Answer
@@ -75,15 +75,48 @@ def _rdflib_result(answer: Answer) -> Result:
     else:
         result.vars = [Variable(v) for v in answer.variables]
         result.bindings = [
-            {Variable(v): t for v, t in zip(answer.variables, row, strict=True) if t is not None} for row in answer.rows
+            {Variable(v): cast(Identifier, t) for v, t in zip(answer.variables, row, strict=True) if t is not None}
+            for row in answer.rows
         ]
     return result
 
 
+#: A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "decimal", "double", "float", "int", "long")}
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will show as text: formula-like values get a leading apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _csv_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal) and str(term.datatype) in _NUMERIC:
+        return str(term)
+    return neutralise(str(term))
+
+
+def _csv_line(cells: list[str]) -> str:
+    out = []
+    for cell in cells:
+        if any(c in cell for c in ',"\r\n'):
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    return ",".join(out) + "\r\n"
+
+
 def results_csv(answer: Answer) -> bytes:
+    """SPARQL 1.1 CSV results, with formula-like text cells neutralised."""
     if answer.kind == "ASK":
         return b"_askResult\r\n" + (b"true\r\n" if answer.boolean else b"false\r\n")
-    return _rdflib_result(answer).serialize(format="csv") or b""
+    lines = [_csv_line(list(answer.variables))]
+    lines += [_csv_line([_csv_term(t) for t in row]) for row in answer.rows]
+    return "".join(lines).encode("utf-8")
 
 
 def results_xml(answer: Answer) -> bytes:
@@ -111,3 +144,19 @@ def serialize_graph(graph: Graph, media: str) -> bytes:
         dataset.default_context += graph
         return dataset.serialize(format=fmt, encoding="utf-8")
     return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def serialize_answer(answer: Answer, media: str) -> bytes:
+    """Any answer in the media type negotiated for it (a graph, or results)."""
+    if answer.kind == "CONSTRUCT":
+        assert answer.graph is not None
+        return serialize_graph(answer.graph, media)
+    return serialize_results(answer, media)
+
+
+def fit_media(answer: Answer, media: str) -> str:
+    """``media`` if it suits the answer's kind, else the first type that does."""
+    graph = answer.kind == "CONSTRUCT"
+    if graph == (media in RDF_FORMATS):
+        return media
+    return "text/turtle" if graph else "application/sparql-results+json"

@@ -1,14 +1,16 @@
 """``/sparql``: the SPARQL 1.1 Protocol (query and update), exact to the W3C recommendation.
 
 Query via GET, form POST or direct POST; update via form POST or direct POST with a bearer token.
-The protocol's ``default-graph-uri``/``named-graph-uri`` override any FROM/FROM NAMED. Errors are
-plain-text bodies with a 4xx/5xx status, because SPARQL clients print the body as the message.
+The protocol's ``default-graph-uri``/``named-graph-uri`` override any FROM/FROM NAMED; a query
+with neither sees the union of the named graphs. Errors come from the service's one error table
+(:mod:`.errors`) as plain-text bodies, because SPARQL clients print the body as the message.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
@@ -17,13 +19,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..namespaces import GRAPH_BASE
-from ..store import QuerySyntaxError, QueryTimeout, StoreError
-from .errors import problem
-from .guard import RemoteAccessRefused, check_remote
-from .negotiation import GRAPH_TYPES, SELECT_TYPES, NotAcceptable, choose
-from .serialize import serialize_graph, serialize_results
-from .state import ServiceState
-from .update_dataset import DatasetConflict, add_using
+from ..store import StoreError
+from . import conditional
+from .errors import ProtocolError
+from .negotiation import GRAPH_TYPES, SELECT_TYPES, choose
+from .serialize import serialize_graph
+from .state import ServiceState, client_of
+from .update_dataset import add_using
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -33,15 +35,6 @@ UPDATE_TYPE = "application/sparql-update"
 _FORM_WORDS = re.compile(
     r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b|#[^\n]*|<[^>]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", re.I
 )
-
-
-class ProtocolError(Exception):
-    """A request that breaks the protocol; ``status`` and the message go back to the client."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        self.status = status
-        self.headers = headers
-        super().__init__(message)
 
 
 def query_form(text: str) -> str:
@@ -122,11 +115,11 @@ def service_description(state: ServiceState, endpoint: str) -> Graph:
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, RDF.type, VOID.Dataset))
     try:
-        store = state.store()
+        version = state.executor.version()
     except StoreError:
         return graph
-    graph.add((dataset, VOID.triples, Literal(len(store), datatype=XSD.integer)))
-    for name in store.graph_names():
+    graph.add((dataset, VOID.triples, Literal(version.triples, datatype=XSD.integer)))
+    for name in version.graphs:
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, SD.name, URIRef(name)))
@@ -135,8 +128,31 @@ def service_description(state: ServiceState, endpoint: str) -> Graph:
     return graph
 
 
+def check_token(request: Request, token: str | None) -> None:
+    """The bearer token of an update, compared in constant time."""
+    auth = request.headers.get("authorization")
+    if not auth:
+        raise ProtocolError(401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"})
+    scheme, _, given = auth.partition(" ")
+    if token is None:
+        raise ProtocolError(403, "SPARQL Update is disabled on this service (no token configured)")
+    valid = hmac.compare_digest(given.strip().encode(), token.encode())
+    if scheme.lower() != "bearer" or not valid:
+        raise ProtocolError(403, "the bearer token is not valid for SPARQL Update")
+
+
+UPDATE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    204: {"description": "The update committed; X-Dataset-Version names the version it created"},
+    401: {"description": "No bearer token"},
+    403: {"description": "Wrong token, or a SERVICE/LOAD to an address the operator did not allow"},
+    503: {"description": "Stopped or failed; nothing of the update was applied (Retry-After)"},
+    507: {"description": "The disk is full; nothing of the update was applied"},
+}
+
+
 def router(state: ServiceState) -> APIRouter:
     api = APIRouter(tags=["SPARQL"])
+    executor = state.executor
 
     async def answer_query(
         request: Request,
@@ -145,52 +161,38 @@ def router(state: ServiceState) -> APIRouter:
         named_graphs: list[str],
         fmt: list[str],
     ) -> Response:
-        check_remote(text, state.settings.remote_allow)
-        form = query_form(text)
-        graph_result = form in {"CONSTRUCT", "DESCRIBE"}
-        media = choose(request.headers.get("accept"), GRAPH_TYPES if graph_result else SELECT_TYPES, fmt, graph_result)
-        answer = await state.query(
+        graph_result = query_form(text) in {"CONSTRUCT", "DESCRIBE"}
+        accept = request.headers.get("accept")
+        media = choose(accept, GRAPH_TYPES if graph_result else SELECT_TYPES, fmt, graph_result)
+        await executor.refresh()
+        unchanged = conditional.not_modified(executor.version(), request)
+        if unchanged is not None:
+            return unchanged
+        result = await executor.query(
             text,
-            default_graphs=default_graphs or None,
-            named_graphs=named_graphs or None,
+            client=client_of(request),
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
             max_rows=state.settings.max_rows,
+            media=media,
         )
-        headers = {"Vary": "Accept"}
-        if answer.kind == "CONSTRUCT":
-            if media not in GRAPH_TYPES:
-                media = choose(request.headers.get("accept"), GRAPH_TYPES, fmt, True)
-            assert answer.graph is not None
-            body = serialize_graph(answer.graph, media)
-        else:
-            if media not in SELECT_TYPES:
-                media = choose(request.headers.get("accept"), SELECT_TYPES, fmt)
-            body = serialize_results(answer, media)
-            if answer.truncated:
-                headers["X-Result-Truncated"] = f"max-rows={state.settings.max_rows}"
+        assert result.body is not None and result.media is not None
+        media = result.media
+        body = result.body
+        if media == "application/sparql-results+json":
+            body = conditional.with_version(body, result.version)
+        headers = {"Vary": "Accept", "X-Cache": "hit" if result.cached else "miss"}
+        headers |= conditional.headers(result.version, request)
+        if result.truncated:
+            headers["X-Result-Truncated"] = f"max-rows={state.settings.max_rows}"
         charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
         return Response(body, media_type=media + charset, headers=headers)
 
     async def answer_update(request: Request, text: str, params: dict[str, list[str]]) -> Response:
-        token = state.settings.update_token
-        auth = request.headers.get("authorization")
-        if not auth:
-            raise ProtocolError(
-                401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"}
-            )
-        scheme, _, given = auth.partition(" ")
-        if token is None:
-            raise ProtocolError(403, "SPARQL Update is disabled on this service (no token configured)")
-        if scheme.lower() != "bearer" or given.strip() != token:
-            raise ProtocolError(403, "the bearer token is not valid for SPARQL Update")
-        try:
-            text = add_using(text, params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
-        except DatasetConflict as exc:
-            raise ProtocolError(400, str(exc)) from None
-        check_remote(text, state.settings.remote_allow)
-        store = state.store()
-        await state.run(lambda _deadline: store.update(text))
-        state.holder.generation += 1
-        return Response(status_code=204)
+        check_token(request, state.settings.update_token)
+        text = add_using(text, params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
+        version = await executor.update(text)
+        return Response(status_code=204, headers={conditional.VERSION_HEADER: version.header()})
 
     async def dispatch(
         request: Request,
@@ -198,35 +200,20 @@ def router(state: ServiceState) -> APIRouter:
         body_query: str | None = None,
         body_update: str | None = None,
     ) -> Response:
-        try:
-            fmt = _format(params)
-            if body_update is not None or "update" in params:
-                text = body_update if body_update is not None else _one(params["update"], "update")
-                if "query" in params:
-                    raise ProtocolError(400, "a request carries either a query or an update, not both")
-                return await answer_update(request, text or "", params)
-            text = body_query if body_query is not None else _one(params.get("query", []), "query")
-            if body_query is not None and "query" in params:
-                raise ProtocolError(400, "the query is in the body; a 'query' parameter is not allowed too")
-            if text is None:
-                raise ProtocolError(400, "no query: give 'query' (or 'update' by POST)")
-            return await answer_query(
-                request, text, params.get("default-graph-uri", []), params.get("named-graph-uri", []), fmt
-            )
-        except ProtocolError as exc:
-            return problem(exc.status, str(exc), plain=True, headers=exc.headers)
-        except QuerySyntaxError as exc:
-            return problem(400, f"SPARQL syntax error: {exc}", plain=True)
-        except NotAcceptable as exc:
-            return problem(406, str(exc), plain=True)
-        except RemoteAccessRefused as exc:
-            return problem(403, str(exc), plain=True)
-        except QueryTimeout as exc:
-            return problem(503, str(exc), plain=True, headers={"Retry-After": "1"})
-        except StoreError as exc:
-            return problem(503, str(exc), plain=True)
-        except (OSError, ValueError) as exc:
-            return problem(400, f"the query could not be evaluated: {exc}", plain=True)
+        fmt = _format(params)
+        if body_update is not None or "update" in params:
+            text = body_update if body_update is not None else _one(params["update"], "update")
+            if "query" in params:
+                raise ProtocolError(400, "a request carries either a query or an update, not both")
+            return await answer_update(request, text or "", params)
+        text = body_query if body_query is not None else _one(params.get("query", []), "query")
+        if body_query is not None and "query" in params:
+            raise ProtocolError(400, "the query is in the body; a 'query' parameter is not allowed too")
+        if text is None:
+            raise ProtocolError(400, "no query: give 'query' (or 'update' by POST)")
+        return await answer_query(
+            request, text, params.get("default-graph-uri", []), params.get("named-graph-uri", []), fmt
+        )
 
     @api.get(
         "/sparql",
@@ -236,9 +223,19 @@ def router(state: ServiceState) -> APIRouter:
                 "description": "Results, in the negotiated format",
                 "content": {m: {} for m in SELECT_TYPES + GRAPH_TYPES},
             },
-            400: {"description": "Syntax error (with line and column) or protocol error"},
-            406: {"description": "No acceptable result format"},
-            503: {"description": "The query ran past the time limit"},
+            304: {"description": "Not modified since the dataset version the client has"},
+            400: {
+                "description": "Syntax error (with line and column) or protocol error",
+                "content": {"text/plain": {}},
+            },
+            403: {"description": "SERVICE to an address the operator did not allow", "content": {"text/plain": {}}},
+            406: {"description": "No acceptable result format", "content": {"text/plain": {}}},
+            422: {"description": "The answer is larger than the service sends", "content": {"text/plain": {}}},
+            429: {"description": "Too many queries in flight from this client", "content": {"text/plain": {}}},
+            503: {
+                "description": "The query ran past the time limit, or the service is busy",
+                "content": {"text/plain": {}},
+            },
         },
     )
     async def sparql_get(
@@ -252,22 +249,19 @@ def router(state: ServiceState) -> APIRouter:
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
         if "update" in params:
-            return problem(400, "SPARQL Update is not allowed by GET; POST it", plain=True)
+            raise ProtocolError(400, "SPARQL Update is not allowed by GET; POST it")
         if "query" not in params:
             accept = request.headers.get("accept", "")
             if "text/html" in accept and "turtle" not in accept:
                 return RedirectResponse("/#editor", status_code=303)
-            try:
-                media = choose(accept, GRAPH_TYPES, _format(params), True)
-            except NotAcceptable as exc:
-                return problem(406, str(exc), plain=True)
+            media = choose(accept, GRAPH_TYPES, _format(params), True)
             graph = service_description(state, str(request.url).split("?")[0])
             return Response(serialize_graph(graph, media), media_type=media)
         return await dispatch(request, params)
 
     @api.post(
         "/sparql",
-        summary="SPARQL query or update (form POST or direct POST)",
+        summary="SPARQL query or update (form POST or direct POST); updates need the bearer token",
         openapi_extra={
             "requestBody": {
                 "content": {
@@ -280,31 +274,36 @@ def router(state: ServiceState) -> APIRouter:
                     QUERY_TYPE: {"schema": {"type": "string"}},
                     UPDATE_TYPE: {"schema": {"type": "string"}},
                 }
-            }
+            },
+            "security": [{}, {"bearerAuth": []}],
+        },
+        responses={
+            200: {"description": "Query results, in the negotiated format"},
+            **UPDATE_RESPONSES,
+            400: {"description": "Syntax or protocol error", "content": {"text/plain": {}}},
+            413: {"description": "The body is larger than the service accepts", "content": {"text/plain": {}}},
+            415: {"description": "Unsupported Content-Type or charset", "content": {"text/plain": {}}},
         },
     )
     async def sparql_post(request: Request) -> Response:
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
-        try:
-            media, charset = _media_type(request)
-            if charset not in (None, "utf-8", "utf8"):
-                raise ProtocolError(415, f"charset {charset} is not supported; send UTF-8")
-            body = await _body(request, state)
-            if media == FORM:
-                text = _decode(body, "form body")
-                for key, values in _params_from_form(text).items():
-                    params.setdefault(key, []).extend(values)
-                return await dispatch(request, params)
-            if media == QUERY_TYPE:
-                return await dispatch(request, params, body_query=_decode(body, "query"))
-            if media == UPDATE_TYPE:
-                if "query" in params:
-                    raise ProtocolError(400, "an update body cannot come with a 'query' parameter")
-                return await dispatch(request, params, body_update=_decode(body, "update"))
-            raise ProtocolError(415, f"unsupported Content-Type {media}: use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}")
-        except ProtocolError as exc:
-            return problem(exc.status, str(exc), plain=True, headers=exc.headers)
+        media, charset = _media_type(request)
+        if charset not in (None, "utf-8", "utf8"):
+            raise ProtocolError(415, f"charset {charset} is not supported; send UTF-8")
+        body = await _body(request, state)
+        if media == FORM:
+            text = _decode(body, "form body")
+            for key, values in _params_from_form(text).items():
+                params.setdefault(key, []).extend(values)
+            return await dispatch(request, params)
+        if media == QUERY_TYPE:
+            return await dispatch(request, params, body_query=_decode(body, "query"))
+        if media == UPDATE_TYPE:
+            if "query" in params:
+                raise ProtocolError(400, "an update body cannot come with a 'query' parameter")
+            return await dispatch(request, params, body_update=_decode(body, "update"))
+        raise ProtocolError(415, f"unsupported Content-Type {media}: use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}")
 
     return api

@@ -1,9 +1,10 @@
 """The analysts' web UI: the page, its vendored assets, and the small JSON views it draws from.
 
 The page (``templates/index.html`` + ``static/app.js``) works offline: its editor (CodeMirror 5
-with the SPARQL mode) and graph library (Cytoscape.js) are installed from npm into ``ui/`` by
-``make`` and served under ``/vendor``. The JSON views feed the entity pickers (label search),
-the editor's completion (prefixes and ontology terms) and the network view (as of a date).
+with the SPARQL mode), graph library (Cytoscape.js) and the API docs (Swagger UI, at ``/docs``)
+are installed from npm into ``ui/`` by ``make`` and served under ``/vendor``. The JSON views feed
+the entity pickers (label search), the editor's completion (prefixes and ontology terms) and the
+network view (as of a date).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from fastapi.staticfiles import StaticFiles
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from ..namespaces import PREFIXES, expand, shorten
+from ..namespaces import GRAPH_ONTOLOGY, PREFIXES, expand, local_path, shorten
+from ..paths import project
 from ..results import plain
-from ..store import StoreError
-from .errors import problem
-from .linked import TEMPLATES
-from .state import ServiceState
+from ..store import Answer
+from . import conditional
+from .errors import InvalidParameter, NotFound
+from .state import ServiceState, client_of
+from .templates import TEMPLATES
 
 VENDOR_FILES = {
     "codemirror.js": "codemirror/lib/codemirror.js",
@@ -33,7 +36,16 @@ VENDOR_FILES = {
     "show-hint.js": "codemirror/addon/hint/show-hint.js",
     "show-hint.css": "codemirror/addon/hint/show-hint.css",
     "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
 }
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>AI Alliance Graph — API</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/vendor/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/vendor/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
+"""
 
 LOOKUP = """
 SELECT DISTINCT ?entity ?label WHERE {
@@ -44,12 +56,12 @@ SELECT DISTINCT ?entity ?label WHERE {
 
 TERMS = """
 SELECT ?term WHERE {
-  GRAPH <https://w3id.org/alliance-graph/graph/ontology> {
+  GRAPH %(graph)s {
     { ?term a owl:Class } UNION { ?term a owl:ObjectProperty } UNION { ?term a owl:DatatypeProperty }
   }
   FILTER (isIRI(?term))
 } ORDER BY ?term
-"""
+""".replace("%(graph)s", GRAPH_ONTOLOGY.n3())
 
 NETWORK_MEMBERSHIPS = """
 SELECT ?member ?memberLabel ?memberKind ?group ?groupLabel ?roleLabel WHERE {
@@ -79,74 +91,98 @@ SELECT ?a ?aLabel ?b ?bLabel ?c ?cLabel WHERE {
 """
 
 
-def ui_assets() -> Path:
-    """Where npm installed the page's libraries: ``ui/node_modules`` of the source checkout the
-    package runs from (they are software, not data, so ALLIANCE_GRAPH_HOME does not move them);
-    ``ALLIANCE_GRAPH_UI_ASSETS`` points elsewhere."""
+def ui_assets() -> Path | None:
+    """Where npm installed the page's libraries: ``ALLIANCE_GRAPH_UI_ASSETS`` if set, else
+    ``ui/node_modules`` of the project home, else of the source checkout the package runs from
+    (when it runs from one); None when none is installed (the page then works without them)."""
     override = os.environ.get("ALLIANCE_GRAPH_UI_ASSETS")
-    return Path(override) if override else Path(__file__).resolve().parents[3] / "ui" / "node_modules"
+    candidates = [Path(override)] if override else []
+    candidates.append(project().home / "ui" / "node_modules")
+    candidates.append(Path(__file__).resolve().parents[3] / "ui" / "node_modules")
+    return next((c for c in candidates if c.is_dir()), None)
 
 
 def _id_path(iri: str) -> str:
-    return iri.replace("https://w3id.org/alliance-graph", "", 1)
+    return local_path(iri) or iri
 
 
 def router(state: ServiceState) -> APIRouter:
     api = APIRouter(include_in_schema=False)
     assets = ui_assets()
 
+    def versioned(request: Request) -> dict[str, str]:
+        return conditional.headers(state.executor.version(), request)
+
+    async def rows(request: Request, text: str) -> list[dict[str, Any]]:
+        answer: Answer | None = (await state.executor.query(text, client=client_of(request))).answer
+        assert answer is not None
+        return answer.dicts()
+
     @api.get("/", response_class=HTMLResponse)
     async def index(request: Request) -> HTMLResponse:
         return TEMPLATES.TemplateResponse(
             request,
             "index.html",
-            {"queries": list(state.catalogue.values()), "vendor": assets.is_dir(), "today": dt.date.today()},
+            {"queries": list(state.catalogue.values()), "vendor": assets is not None, "today": dt.date.today()},
         )
+
+    @api.get("/docs", response_class=HTMLResponse)
+    async def docs() -> HTMLResponse:
+        """Swagger UI from the vendored files: works offline, no inline script (CSP)."""
+        return HTMLResponse(DOCS_PAGE)
 
     @api.get("/vendor/{name}")
     async def vendor(name: str) -> Response:
         relative = VENDOR_FILES.get(name)
-        if relative is None or not (assets / relative).is_file():
-            return problem(404, f"{name} is not installed: run 'make' (npm ci in ui/)")
+        if relative is None or assets is None or not (assets / relative).is_file():
+            raise NotFound(f"{name} is not installed: run 'make' (npm ci in ui/)")
         media = "text/css" if name.endswith(".css") else "text/javascript"
-        return Response((assets / relative).read_bytes(), media_type=media)
+        return Response(
+            (assets / relative).read_bytes(), media_type=media, headers={"Cache-Control": "public, max-age=3600"}
+        )
 
     @api.get("/api/lookup")
     async def lookup(
-        q: Annotated[str, Query(min_length=1, max_length=100)], cls: Annotated[str, Query(alias="class")] = "ag:Actor"
+        request: Request,
+        q: Annotated[str, Query(min_length=1, max_length=100)],
+        cls: Annotated[str, Query(alias="class", max_length=300)] = "ag:Actor",
     ) -> Response:
         try:
             cls_iri = expand(cls)
         except ValueError as exc:
-            return problem(422, str(exc))
+            raise InvalidParameter("class", str(exc)) from None
         text = Literal(q.strip().lower()).n3()
-        try:
-            answer = await state.query(LOOKUP % {"cls": cls_iri.n3(), "text": text})
-        except StoreError as exc:
-            return problem(503, str(exc))
-        return JSONResponse([{"value": shorten(str(r["entity"])), "label": plain(r["label"])} for r in answer.dicts()])
+        found = await rows(request, LOOKUP % {"cls": cls_iri.n3(), "text": text})
+        return JSONResponse(
+            [{"value": shorten(str(r["entity"])), "label": plain(r["label"])} for r in found],
+            headers=versioned(request),
+        )
 
     @api.get("/api/terms")
-    async def terms() -> Response:
-        answer = await state.query(TERMS)
-        return JSONResponse({"prefixes": PREFIXES, "terms": [shorten(str(r["term"])) for r in answer.dicts()]})
+    async def terms(request: Request) -> Response:
+        found = await rows(request, TERMS)
+        return JSONResponse(
+            {"prefixes": PREFIXES, "terms": [shorten(str(r["term"])) for r in found]}, headers=versioned(request)
+        )
 
     @api.get("/api/network")
-    async def network(as_of: dt.date | None = None, topic: str | None = None, alliance: str | None = None) -> Response:
+    async def network(
+        request: Request, as_of: dt.date | None = None, topic: str | None = None, alliance: str | None = None
+    ) -> Response:
         day = Literal((as_of or dt.date.today()).isoformat(), datatype=XSD.date).n3()
         try:
             topic_iri = expand(topic).n3() if topic else None
             alliance_iri = expand(alliance).n3() if alliance else None
         except ValueError as exc:
-            return problem(422, str(exc))
+            raise InvalidParameter("topic" if topic else "alliance", str(exc)) from None
         parts = {
             "as_of": day,
             "alliance": f"FILTER (?group = {alliance_iri})" if alliance_iri else "",
             "topic_groups": f"?group ag:topic/skos:broaderTransitive? {topic_iri} ." if topic_iri else "",
             "topic_coop": f"?c ag:topic/skos:broaderTransitive? {topic_iri} ." if topic_iri else "",
         }
-        memberships = (await state.query(NETWORK_MEMBERSHIPS % parts)).dicts()
-        cooperation = (await state.query(NETWORK_COOPERATION % parts)).dicts()
+        memberships = await rows(request, NETWORK_MEMBERSHIPS % parts)
+        cooperation = await rows(request, NETWORK_COOPERATION % parts)
         nodes: dict[str, dict[str, Any]] = {}
         edges: list[dict[str, Any]] = []
 
@@ -162,7 +198,10 @@ def router(state: ServiceState) -> APIRouter:
             a = node(str(r["a"]), r["aLabel"], "state")
             b = node(str(r["b"]), r["bLabel"], "state")
             edges.append({"source": a, "target": b, "kind": "cooperation", "label": plain(r["cLabel"]) or ""})
-        return JSONResponse({"as_of": str(as_of or dt.date.today()), "nodes": list(nodes.values()), "edges": edges})
+        return JSONResponse(
+            {"as_of": str(as_of or dt.date.today()), "nodes": list(nodes.values()), "edges": edges},
+            headers=versioned(request),
+        )
 
     return api
 

@@ -8,11 +8,31 @@ conflicts with the parameters and is refused, as the protocol requires.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 
 from rdflib import URIRef
 
-from .guard import tokens
+from ..namespaces import is_valid_iri
+
+_TOKENS = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      | (?P<iri><[^<>"{}|^`\\\s]*>)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+      | (?P<other>\S)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of every SPARQL token that is not a comment or a string: enough to
+    find where an update's top-level WHERE begins (the service's safety check does not use it)."""
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in {"comment", "string"}:
+            yield kind, match.group(), match.start()
 
 
 class DatasetConflict(ValueError):
@@ -23,6 +43,9 @@ def add_using(text: str, using: Sequence[str], using_named: Sequence[str]) -> st
     """``text`` with the protocol dataset written in as USING clauses."""
     if not using and not using_named:
         return text
+    for iri in (*using, *using_named):
+        if not is_valid_iri(iri):
+            raise DatasetConflict(f"{iri!r} is not a valid graph IRI")
     clause = " ".join(
         [f"USING {URIRef(g).n3()}" for g in using] + [f"USING NAMED {URIRef(g).n3()}" for g in using_named]
     )
