@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ from alliance_graph.names.index import Entity, Name
 from alliance_graph.names.keys import name_keys_graph
 from alliance_graph.names.normalise import compact_key, initials
 from alliance_graph.namespaces import AG, shorten
+from alliance_graph.paths import ProjectPaths
 from alliance_graph.store import Store
 
 VARIANTS = Path(__file__).parent / "fixtures" / "names" / "variants.tsv"
@@ -136,3 +141,27 @@ def test_name_keys_graph_covers_labels_and_variants() -> None:
     keys = {str(o) for o in name_keys_graph([graph]).objects(state, AG.nameKey)}
     assert keys == {"russian federation", "rf"}
     assert len(name_keys_graph([graph])) == 2
+
+
+def _query(paths: ProjectPaths, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(paths.home), "ALLIANCE_GRAPH_VAR": str(paths.var_dir)}
+    command = [sys.executable, "-m", "alliance_graph", "query", *args, "--format", "json"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_named_questions_take_names_for_iris(real_paths: ProjectPaths) -> None:
+    by_name = _query(real_paths, "bloc-members-cooperating-with", "--partner", "China", "--as-of", "2026-11-30")
+    by_iri = _query(real_paths, "bloc-members-cooperating-with", "--partner", "state:CHN", "--as-of", "2026-11-30")
+    assert by_name.returncode == 0, by_name.stderr
+    assert json.loads(by_name.stdout) == json.loads(by_iri.stdout) != []
+    assert "partner: 'China' resolved to https://w3id.org/alliance-graph/id/state/CHN" in by_name.stderr
+    sber = _query(real_paths, "measures-against", "--target", "Сбербанк", "--as-of", "2025-01-01")
+    assert sber.returncode == 0 and "transliteration match" in sber.stderr
+    assert {r["targetEntity"].rsplit("/", 1)[-1] for r in json.loads(sber.stdout)} == {"sberbank"}
+
+
+def test_ambiguous_and_unknown_names_are_usage_errors(real_paths: ProjectPaths) -> None:
+    ambiguous = _query(real_paths, "facts-about", "--subject", "Korea")
+    assert ambiguous.returncode == 2 and "is ambiguous" in ambiguous.stderr and "score" in ambiguous.stderr
+    unknown = _query(real_paths, "facts-about", "--subject", "Atlantis")
+    assert unknown.returncode == 2 and "no entity is known by the name 'Atlantis'" in unknown.stderr

@@ -16,6 +16,8 @@ import typer
 from . import stats as stats_module
 from .build import BuildError, build_in_memory, build_on_disk, build_remote, check
 from .compile import compile_files
+from .names.collect import load_index
+from .names.resolve import needs_index, resolve_names
 from .namespaces import GRAPH_ONTOLOGY, PREFIXES, shorten
 from .ontology import Schema
 from .paths import project
@@ -178,9 +180,11 @@ def query(
     if named is None and ctx.args:
         fail(f"no named question {what!r}; see 'alliance-graph queries'", 2)
     graph = _open(store)
+    values: dict[str, Any] = {}
     try:
         if named is not None:
-            page = run(graph, named, _parse_extra(list(ctx.args), named), limit=limit, offset=offset)
+            values = _named_values(graph, named, list(ctx.args))
+            page = run(graph, named, values, limit=limit, offset=offset)
             answer = page.answer
             if page.has_more:
                 typer.echo(f"more rows: add --offset {offset + limit}", err=True)
@@ -211,15 +215,24 @@ def query(
     evidence = evidence_index(graph, answer) if has_evidence else None
     rows = records(answer, evidence)
     if named is not None and not rows and offset == 0:
-        _note_possible_rows(graph, named, list(ctx.args))
+        _note_possible_rows(graph, named, values)
     _emit(rows, shown, fmt)
     if explain:
         typer.echo(explain_text(rows))
 
 
-def _note_possible_rows(graph: Store, named: NamedQuery, args: list[str]) -> None:
-    """An empty certain answer says so when rows are possible (dates unknown or imprecise)."""
+def _named_values(graph: Store, named: NamedQuery, args: list[str]) -> dict[str, Any]:
+    """The question's parameter values, names given for IRIs resolved (each resolution said)."""
     values = _parse_extra(args, named)
+    if needs_index(named, values):
+        values, notes = resolve_names(named, values, load_index(graph))
+        for note in notes:
+            typer.echo(note, err=True)
+    return values
+
+
+def _note_possible_rows(graph: Store, named: NamedQuery, values: dict[str, Any]) -> None:
+    """An empty certain answer says so when rows are possible (dates unknown or imprecise)."""
     if values.get("certainty", "certain") != "certain" or "certainty" not in {p.name for p in named.parameters}:
         return
     possible = run(graph, named, {**values, "certainty": "possible"}, limit=1000).answer
@@ -241,7 +254,7 @@ def search(
     store: StoreOption = None,
 ) -> None:
     """Find entities by any of their names, with the score and why each one matched."""
-    from .names.collect import KINDS, load_index  # imported here: rapidfuzz is not needed by other commands
+    from .names.collect import KINDS
 
     if kind is not None and kind not in KINDS:
         fail(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}", 2)

@@ -59,29 +59,7 @@ def router(lookup: NameLookup) -> APIRouter:
         return JSONResponse({"query": q, "results": results})
 
     async def reconcile_request(request: Request) -> Response:
-        params: dict[str, str] = dict(request.query_params)
-        if request.method == "POST":
-            content_type = request.headers.get("content-type", "")
-            if content_type.startswith("application/json"):
-                body = _decode("the body", (await request.body()).decode("utf-8", "replace"))
-                if not isinstance(body, dict):
-                    raise HTTPException(400, "a JSON body must be an object with 'queries' or 'extend'")
-                params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
-            else:
-                form = await request.form()
-                params.update({k: v for k, v in form.items() if isinstance(v, str)})
-        callback = params.get("callback")
-        try:
-            if "queries" in params:
-                batch = reconcile.parse_queries(_decode("queries", params["queries"]))
-                return _json(await _answer_batch(lookup, batch), callback)
-            if "extend" in params:
-                ids, pids = reconcile.parse_extension(_decode("extend", params["extend"]))
-                values = await lookup.property_values([reconcile.entity_iri(i) for i in ids], pids)
-                return _json(reconcile.extension(ids, pids, values), callback)
-        except reconcile.ReconcileError as exc:
-            raise HTTPException(400, str(exc)) from None
-        return _json(reconcile.manifest(str(request.base_url)), callback)
+        return await _reconcile(lookup, request)
 
     api.add_api_route(
         "/reconcile",
@@ -139,3 +117,30 @@ async def _answer_batch(lookup: NameLookup, batch: dict[str, reconcile.ReconQuer
     iris = {match.entity.iri for matches in found.values() for match in matches}
     values = await lookup.property_values(iris, pids) if pids else {}
     return {key: reconcile.answer(index, query, found[key], values) for key, query in batch.items()}
+
+
+async def _reconcile(lookup: NameLookup, request: Request) -> Response:
+    """One reconciliation request: a batch of queries, a data extension, or the manifest."""
+    params: dict[str, str] = dict(request.query_params)
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("application/json"):
+            body = _decode("the body", (await request.body()).decode("utf-8", "replace"))
+            if not isinstance(body, dict):
+                raise HTTPException(400, "a JSON body must be an object with 'queries' or 'extend'")
+            params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
+        else:
+            form = await request.form()
+            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+    callback = params.get("callback")
+    try:
+        if "queries" in params:
+            batch = reconcile.parse_queries(_decode("queries", params["queries"]))
+            return _json(await _answer_batch(lookup, batch), callback)
+        if "extend" in params:
+            ids, pids = reconcile.parse_extension(_decode("extend", params["extend"]))
+            values = await lookup.property_values([reconcile.entity_iri(i) for i in ids], pids)
+            return _json(reconcile.extension(ids, pids, values), callback)
+    except reconcile.ReconcileError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return _json(reconcile.manifest(str(request.base_url)), callback)

@@ -178,30 +178,38 @@ class NameIndex:
             if current is None or score > current.score:
                 best[name.entity] = Match(entity, score, name.text, name.lang, how)
 
+        for name, score, how in self._sure_candidates(query, key):
+            offer(name, score, how)
+        if len(key) >= 4 and not any(match.score >= _SURE for match in best.values()):
+            for name, score in self._fuzzy(query, key):
+                offer(name, score, "fuzzy")
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.kind != "State", m.entity.label))
+        return ranked[:limit]
+
+    def _sure_candidates(self, query: str, key: str) -> Iterator[tuple[Name, float, str]]:
+        """Exact keys and codes, acronyms, words and prefixes: every match short of fuzzy."""
         for name in (*self._by_key.get(key, ()), *self._codes.get(key, ())):
-            offer(name, _EXACT_SCORE[name.origin], _how_exact(query, name))
+            yield name, _EXACT_SCORE[name.origin], _how_exact(query, name)
         if len(key) <= 6:
             for name in self._by_initials.get(key, ()):
-                offer(name, _DERIVED_ACRONYM_SCORE, "acronym")
+                yield name, _DERIVED_ACRONYM_SCORE, "acronym"
         for name in self._by_word.get(key, ()):
-            offer(name, _WORD_SCORE, "word")
+            yield name, _WORD_SCORE, "word"
         if len(key) >= 3:
             for candidate in self._prefixed(key):
                 for name in self._by_key[candidate]:
-                    offer(name, 80.0 + 15.0 * len(key) / len(candidate), "prefix")
-        sure = any(match.score >= _SURE for match in best.values())
-        if len(key) >= 4 and not sure:
-            spaced = name_key(query)
-            candidates = self._fuzzy_candidates(key)
-            for candidate, score, _ in process.extract(
-                key, candidates, scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY * 0.8, limit=_MAX_FUZZY_SCORED
-            ):
-                for name in self._by_key[candidate]:
-                    score = max(score, fuzz.token_sort_ratio(spaced, name_key(name.text)))
-                    if score >= _MIN_FUZZY:
-                        offer(name, score * _FUZZY_CEILING, "fuzzy")
-        ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.kind != "State", m.entity.label))
-        return ranked[:limit]
+                    yield name, 80.0 + 15.0 * len(key) / len(candidate), "prefix"
+
+    def _fuzzy(self, query: str, key: str) -> Iterator[tuple[Name, float]]:
+        """Names scored by rapidfuzz among the keys that share the query's rarest trigrams."""
+        spaced = name_key(query)
+        for candidate, ratio, _ in process.extract(
+            key, self._fuzzy_candidates(key), scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY * 0.8, limit=_MAX_FUZZY_SCORED
+        ):
+            for name in self._by_key[candidate]:
+                score = max(ratio, fuzz.token_sort_ratio(spaced, name_key(name.text)))
+                if score >= _MIN_FUZZY:
+                    yield name, score * _FUZZY_CEILING
 
     def names_of(self, iri: str, lang: str | None = None) -> list[str]:
         """The names of one entity (in ``lang`` only, if given), labels first."""
