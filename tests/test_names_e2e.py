@@ -122,3 +122,18 @@ def test_suggest_preview_and_extend(server: Server) -> None:
     rows = httpx.post(f"{server.url}/reconcile", data={"extend": json.dumps(extend)}, timeout=30).json()["rows"]
     assert rows["institution/sberbank"]["headquarteredIn"] == [{"id": "state/RUS", "name": "Russian Federation"}]
     assert rows["state/RUS"]["isoAlpha2"] == [{"str": "RU"}]
+
+
+def test_named_questions_over_http_take_names(server: Server) -> None:
+    url = f"{server.url}/queries/bloc-members-cooperating-with"
+    by_name = httpx.get(url, params={"partner": "China", "as_of": "2026-11-30"}, timeout=60)
+    assert by_name.status_code == 200, by_name.text
+    body = by_name.json()
+    assert body["parameters"]["partner"] == "state:CHN"
+    assert body["resolved"] == ["partner: 'China' resolved to https://w3id.org/alliance-graph/id/state/CHN (exact match on 'China')"]
+    by_iri = httpx.get(url, params={"partner": "state:CHN", "as_of": "2026-11-30"}, timeout=60).json()
+    assert body["rows"] == by_iri["rows"] != []
+    ambiguous = httpx.get(f"{server.url}/queries/facts-about", params={"subject": "Korea"}, timeout=60)
+    assert ambiguous.status_code == 422 and "ambiguous" in ambiguous.text and "score" in ambiguous.text
+    unknown = httpx.get(f"{server.url}/queries/facts-about", params={"subject": "Atlantis"}, timeout=60)
+    assert unknown.status_code == 422 and "no entity is known" in unknown.text

@@ -63,11 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = state
-    app.include_router(ui.router(state))
-    app.include_router(sparql.router(state))
-    app.include_router(named.router(state))
-    app.include_router(linked.router(state))
-    app.include_router(health.router(state))
 
     async def names_query(text: str) -> Answer:
         result = await state.executor.query(text, client="name-index")
@@ -75,7 +70,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise RuntimeError("the name index query returned no answer")
         return result.answer
 
-    app.include_router(names.router(NameLookup(names_query, lambda: state.executor.version().tag)))
+    lookup = NameLookup(names_query, lambda: state.executor.version().tag)
+    app.include_router(ui.router(state))
+    app.include_router(sparql.router(state))
+    app.include_router(named.router(state, lookup))
+    app.include_router(linked.router(state))
+    app.include_router(health.router(state))
+
+    app.include_router(names.router(lookup))
     ui.mount_static(app)
     app.add_middleware(
         CORSMiddleware,

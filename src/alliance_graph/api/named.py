@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from ..names.lookup import NameLookup
+from ..names.resolve import needs_index, resolve_names
 from ..namespaces import expand
 from ..queries import NamedQuery, ParameterError, bind, page_of, paged_text
 from ..results import columns_of, evidence_details, evidence_query, records, to_csv
@@ -110,7 +112,7 @@ def _csv_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
-def router(state: ServiceState) -> APIRouter:
+def router(state: ServiceState, lookup: NameLookup | None = None) -> APIRouter:
     api = APIRouter(tags=["Named questions"])
     executor = state.executor
 
@@ -148,6 +150,9 @@ def router(state: ServiceState) -> APIRouter:
             values: dict[str, Any] = {
                 p.name: (raw.getlist(p.name) if p.many else raw.get(p.name)) for p in query.parameters if p.name in raw
             }
+            resolved: list[str] = []
+            if lookup is not None and needs_index(query, values):
+                values, resolved = resolve_names(query, values, await lookup.index())
             media = choose(request.headers.get("accept"), ["application/json", "text/csv"], raw.get("format"))
             await executor.refresh()
             version = executor.version()
@@ -181,6 +186,7 @@ def router(state: ServiceState) -> APIRouter:
                     "query": query.name,
                     "title": query.title,
                     "parameters": {k: v for k, v in values.items()},
+                    "resolved": resolved,
                     "columns": columns,
                     "rows": rows,
                     "limit": limit,
