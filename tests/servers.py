@@ -71,7 +71,9 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"the server did not start within {timeout:g} s:\n{self.log()}")
+        log = self.log()
+        self.stop()  # never leave a half-started server behind
+        raise RuntimeError(f"the server did not start within {timeout:g} s:\n{log}")
 
     def kill(self) -> None:
         """``kill -9`` the service (its worker processes die with it)."""

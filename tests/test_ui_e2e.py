@@ -161,3 +161,11 @@ def test_timeline_and_entity_page(ui_server: Server, page: object) -> None:
     assert "Sberbank" in body and "Restrictive measure" in body
     assert page.locator("a.source").count() > 3  # type: ignore[attr-defined]
     shot(page, "entity-sberbank")
+
+
+def test_api_docs_render_offline_under_the_csp(ui_server: Server, page: object) -> None:
+    """/docs draws Swagger UI from the vendored bundle, with no network and no CSP violation."""
+    page.goto(ui_server.url + "/docs")  # type: ignore[attr-defined]
+    page.wait_for_selector(".swagger-ui .info .title")  # type: ignore[attr-defined]
+    assert "AI Alliance Graph" in page.locator(".swagger-ui .info .title").inner_text()  # type: ignore[attr-defined]
+    assert page.locator(".opblock").count() > 10  # type: ignore[attr-defined]
