@@ -492,7 +492,8 @@ def test_the_users_question_over_http(real_server: Server) -> None:
     )
     assert response.status_code == 200
     rows = response.json()["rows"]
-    assert {"Russian Federation", "Brazil", "India", "South Africa"} <= {r["stateLabel"] for r in rows}
+    # parties to AI instruments with China by then; India and South Africa were only mentioned
+    assert {r["stateLabel"] for r in rows} == {"Russian Federation", "Brazil", "Indonesia"}
     assert all(r["evidence"] and r["evidence"][0]["url"].startswith("http") for r in rows)
     as_csv = httpx.get(
         f"{real_server.url}/queries/bloc-members-cooperating-with",

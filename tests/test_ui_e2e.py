@@ -98,7 +98,7 @@ def test_the_users_question_from_the_ui(ui_server: Server, page: object) -> None
     shot(page, "question-answer")
     form.locator("input[name=as_of]").fill("2023-01-01")
     form.locator("button[type=submit]").click()
-    page.wait_for_function("() => document.querySelector('#status').textContent.startsWith('No rows')")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.querySelector('#status').textContent.startsWith('No row')")  # type: ignore[attr-defined]
     form.locator(".to-editor").click()
     page.wait_for_function("() => document.querySelector('.CodeMirror').CodeMirror.getValue().includes('VALUES ?bloc')")  # type: ignore[attr-defined]
 
