@@ -36,7 +36,7 @@ from .paths import ProjectPaths
 from .remote import RemoteStore
 from .states import states_graph
 from .store import MemoryStore, OxigraphStore, Store, StoreLocation
-from .validate import Violation, data_view, run_shacl
+from .validate import ShapesError, Violation, data_view, run_shacl
 
 Progress = Callable[[str], None]
 
@@ -88,7 +88,10 @@ def check(paths: ProjectPaths, progress: Progress = _quiet) -> Checked:
     states = states_graph()
     progress(f"compiled {len(compilation.files)} data file(s); validating with SHACL")
     shapes = parse_turtle(paths.shapes_file)
-    violations = run_shacl(data_view(compilation, schema.combined(), states), shapes, compilation)
+    try:
+        violations = run_shacl(data_view(compilation, schema.combined(), states), shapes, compilation)
+    except ShapesError as exc:
+        raise BuildError("validate", [str(exc)]) from None
     errors = [v for v in violations if v.severity == "Violation"]
     if errors:
         raise BuildError("validate", [str(v) for v in errors])

@@ -43,12 +43,17 @@ def data_view(compilation: Compilation, *extra: Graph) -> Graph:
     return graph
 
 
+class ShapesError(ValueError):
+    """The shapes graph itself is broken (pyshacl cannot run it); the message says how."""
+
+
 def run_shacl(data: Graph, shapes: Graph, compilation: Compilation) -> list[Violation]:
     """Validate ``data`` against ``shapes``; an empty list means it conforms."""
     _conforms, results, _text = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
-    assert isinstance(results, Graph)
+    if not isinstance(results, Graph):  # pyshacl reports a shape it cannot run instead of a report
+        raise ShapesError(f"the SHACL shapes cannot be run: {' '.join(str(_text).split())}")
     where = compilation.record_locations()
     found: list[Violation] = []
     for result in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
@@ -56,7 +61,8 @@ def run_shacl(data: Graph, shapes: Graph, compilation: Compilation) -> list[Viol
         path = results.value(result, URIRef(SH + "resultPath"))
         message = results.value(result, URIRef(SH + "resultMessage"))
         severity = results.value(result, URIRef(SH + "resultSeverity"))
-        file, record = where.get(focus, ("(generated)", shorten(str(focus))))  # type: ignore[arg-type]
+        located = where.get(focus) if isinstance(focus, URIRef) else None
+        file, record = located or ("(generated)", shorten(str(focus)))
         found.append(
             Violation(
                 file=file,

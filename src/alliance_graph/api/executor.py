@@ -716,7 +716,7 @@ def _result(
     version: DatasetVersion, payload: bytes, truncated: bool, media: str | None, *, cached: bool = False
 ) -> Result:
     if media is None:  # a pickle made by this service's own reader processes, never by a client
-        return Result(version, answer=pickle.loads(payload), truncated=truncated, cached=cached)
+        return Result(version, answer=pickle.loads(payload), truncated=truncated, cached=cached)  # noqa: S301
     return Result(version, body=payload, truncated=truncated, cached=cached, media=media)
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import QueryParams
 
 from ..names.lookup import NameLookup
 from ..names.resolve import needs_index, resolve_names
@@ -112,6 +113,18 @@ def _csv_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
+async def _values_of(
+    query: NamedQuery, raw: QueryParams, lookup: NameLookup | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The question's parameter values from the query string, names given for IRIs resolved."""
+    values: dict[str, Any] = {
+        p.name: (raw.getlist(p.name) if p.many else raw.get(p.name)) for p in query.parameters if p.name in raw
+    }
+    if lookup is not None and needs_index(query, values):
+        return resolve_names(query, values, await lookup.index())
+    return values, []
+
+
 def router(state: ServiceState, lookup: NameLookup | None = None) -> APIRouter:
     api = APIRouter(tags=["Named questions"])
     executor = state.executor
@@ -147,12 +160,7 @@ def router(state: ServiceState, lookup: NameLookup | None = None) -> APIRouter:
                 raise InvalidParameter(unknown[0], f"{query.name} has no parameter {unknown[0]!r}")
             limit = _integer(raw.get("limit"), "limit", 100, 1, MAX_LIMIT)
             offset = _integer(raw.get("offset"), "offset", 0, 0, MAX_OFFSET)
-            values: dict[str, Any] = {
-                p.name: (raw.getlist(p.name) if p.many else raw.get(p.name)) for p in query.parameters if p.name in raw
-            }
-            resolved: list[str] = []
-            if lookup is not None and needs_index(query, values):
-                values, resolved = resolve_names(query, values, await lookup.index())
+            values, resolved = await _values_of(query, raw, lookup)
             media = choose(request.headers.get("accept"), ["application/json", "text/csv"], raw.get("format"))
             await executor.refresh()
             version = executor.version()

@@ -31,7 +31,7 @@ PR_SET_PDEATHSIG = 1
 #: The hidden graph an update writes its token into, in the same transaction; the writer removes
 #: it before publishing, and after a crash its presence proves the update committed.
 PENDING_GRAPH = "urn:x-alliance-graph:pending-update"
-PENDING_TOKEN = "urn:x-alliance-graph:token"
+PENDING_TOKEN = "urn:x-alliance-graph:token"  # noqa: S105 (an IRI naming the marker, not a secret)
 #: Set only by the fault tests: the writer fails every update as if the disk were full.
 FAULT_ENV = "ALLIANCE_GRAPH_FAULT_INJECT"
 
