@@ -53,6 +53,7 @@ bench: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.http
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf var
