@@ -84,3 +84,17 @@ def test_the_headline_question_today_returns_the_brics_states_with_an_ai_instrum
     assert all(r["explanation"]["sentence"] and r["evidence"] for r in rows)
     proposed = "cooperation/2025-zaf-chn-proposed-ai-memorandum"
     assert not [r for r in rows if r["via"].endswith(proposed)]  # proposed, not signed: no tie
+
+
+def test_min_tier_keeps_rows_whose_every_fact_has_an_official_or_wire_citation(
+    real_store: Store, real_paths: ProjectPaths
+) -> None:
+    every = named(real_store, real_paths, "bloc-members-cooperating-with", as_of="2026-11-30")
+    strong = named(real_store, real_paths, "bloc-members-cooperating-with", as_of="2026-11-30", min_tier="wire")
+    assert strong and len(strong) < len(every)
+    assert {r["via"] for r in strong} <= {r["via"] for r in every}
+    for row in strong:
+        for step in row["explanation"]["steps"]:
+            assert {c["tier"] for c in step["citations"]} & {"official", "wire service"}, step["fact"]
+    weak = {r["via"] for r in every} - {r["via"] for r in strong}
+    assert any(v.endswith("2025-05-13-bra-chn-ai-memorandum") for v in weak)  # press and aggregator only

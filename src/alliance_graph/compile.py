@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -126,6 +127,16 @@ class Compilation:
         return {iri: (compiled.path.name, rid) for compiled in self.files for iri, rid in compiled.records.items()}
 
 
+def as_uri(iri: str) -> str:
+    """An address as an xsd:anyURI value: characters outside ASCII percent-encoded, as RFC 3987
+    maps an IRI to a URI (the reasoner rejects raw ones), and the rest kept as written.
+
+    >>> as_uri("http://example.org/Компания:ВК?a=1")
+    'http://example.org/%D0%9A%D0%BE%D0%BC%D0%BF%D0%B0%D0%BD%D0%B8%D1%8F:%D0%92%D0%9A?a=1'
+    """
+    return quote(iri, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
 def parse_date(value: object) -> Literal:
     """A date of a data file: a full date, a year-month or a year, typed by its precision."""
     if isinstance(value, dt.datetime):
@@ -161,7 +172,7 @@ def _literal(info: PropertyInfo, value: Any) -> Literal:
             raise ValueError(f"{value!r} is not true or false")
         return Literal(value)
     if rng == XSD.anyURI:
-        return Literal(str(value), datatype=XSD.anyURI)
+        return Literal(as_uri(str(value)), datatype=XSD.anyURI)
     if isinstance(value, dict | list):
         raise ValueError("expected text")
     if rng == RDF.langString:
@@ -255,7 +266,7 @@ class _FileCompiler:
                 self.error(rid, unknown, f"unknown key (allowed: {', '.join(sorted(DOCUMENT_KEYS))}){hint}")
             graph.add((iri, RDF.type, AG.Document))
             if "url" in doc:
-                graph.add((iri, AG.url, Literal(str(doc["url"]), datatype=XSD.anyURI)))
+                graph.add((iri, AG.url, Literal(as_uri(str(doc["url"])), datatype=XSD.anyURI)))
             if "title" in doc:
                 graph.add((iri, DCTERMS.title, Literal(str(doc["title"]))))
                 graph.add((iri, RDFS.label, Literal(str(doc["title"]), lang="en")))

@@ -37,6 +37,11 @@ HOLDS = re.compile(r"^[ \t]*# @holds((?:[ \t]+\?[a-z][a-z0-9_]*)+)[ \t]+AS[ \t]+
 CERTAINTY = re.compile(r"^[ \t]*# @certainty((?:[ \t]+\?[a-z][a-z0-9_]*)*)[ \t]*$", re.M)
 CERTAINTY_PARAM = "certainty"
 CERTAINTY_VALUES = ("certain", "possible")
+#: ``# @tier ?fact …``: the row's facts must each cite a document of at least ``min_tier``.
+TIER = re.compile(r"^[ \t]*# @tier((?:[ \t]+\?[a-z][a-z0-9_]*)+)[ \t]*$", re.M)
+TIER_PARAM = "min_tier"
+#: Reliability tiers, most reliable first; the position is the tier's skos:notation.
+TIER_VALUES = ("official", "wire", "press", "other", "aggregator")
 PARAM_TYPES = {"iri", "date", "integer", "enum", "string"}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _VAR = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -153,6 +158,8 @@ def parse_query_file(path: Path) -> NamedQuery:
     params = tuple(_parse_parameter(name, pname, spec) for pname, spec in (header.get("params") or {}).items())
     if CERTAINTY.search(body) and CERTAINTY_PARAM not in {p.name for p in params}:
         params = (*params, _certainty_parameter())
+    if TIER.search(body) and TIER_PARAM not in {p.name for p in params}:
+        params = (*params, _tier_parameter())
     if params and BINDINGS_MARK not in body:
         raise QueryDefinitionError(f"{path.name}: a query with parameters needs a '{BINDINGS_MARK}' line")
     return NamedQuery(
@@ -176,6 +183,31 @@ def _certainty_parameter() -> Parameter:
         default="certain",
         example="possible",
         values=CERTAINTY_VALUES,
+    )
+
+
+def _tier_parameter() -> Parameter:
+    return Parameter(
+        name=TIER_PARAM,
+        type="enum",
+        description="The least reliable tier a row's evidence may rest on: official, wire, press, other or "
+        "aggregator (default: all). A row stays when each of its facts cites at least one document of that "
+        "tier or a more reliable one; its evidence still lists every document, each with its tier.",
+        default="aggregator",
+        example="wire",
+        values=TIER_VALUES,
+    )
+
+
+def tier_fragment(variables: list[str], tier: str) -> str:
+    """The filter ``min_tier`` asks for: each fact cites a document of that tier or better."""
+    rank = TIER_VALUES.index(tier) + 1
+    if rank == len(TIER_VALUES):
+        return ""  # every tier counts: no filter to run
+    return "\n  ".join(
+        f"FILTER EXISTS {{ {v} ag:citation/ag:document/ag:tier/skos:notation ?{v[1:]}__tier "
+        f"FILTER (xsd:integer(?{v[1:]}__tier) <= {rank}) }}"
+        for v in variables
     )
 
 
@@ -210,9 +242,10 @@ def certainty_fragment(variables: list[str], level: str) -> str:
     return "\n  ".join(parts)
 
 
-def expand_fragments(body: str, level: str) -> str:
-    """The body with every ``# @holds`` and ``# @certainty`` line replaced by its SPARQL."""
+def expand_fragments(body: str, level: str, tier: str = TIER_VALUES[-1]) -> str:
+    """The body with every ``# @holds``, ``# @tier`` and ``# @certainty`` line replaced by its SPARQL."""
     body = HOLDS.sub(lambda m: "  " + holds_fragment(m.group(1).split(), m.group(2)), body)
+    body = TIER.sub(lambda m: "  " + tier_fragment(m.group(1).split(), tier), body)
     return CERTAINTY.sub(lambda m: "  " + certainty_fragment(m.group(1).split(), level), body)
 
 
@@ -273,6 +306,7 @@ def bind(query: NamedQuery, values: Mapping[str, Any], store: Store | None = Non
     bound: dict[str, list[Node]] = {}
     blocks = []
     level = "certain"
+    tier = TIER_VALUES[-1]
     for param in query.parameters:
         raw = values.get(param.name)
         if raw is None or raw == "" or raw == []:
@@ -293,8 +327,11 @@ def bind(query: NamedQuery, values: Mapping[str, Any], store: Store | None = Non
         if param.name == CERTAINTY_PARAM and CERTAINTY.search(query.body):
             level = str(terms[0])  # one of CERTAINTY_VALUES: it chooses a filter, it is not bound
             continue
+        if param.name == TIER_PARAM and TIER.search(query.body):
+            tier = str(terms[0])  # one of TIER_VALUES: it chooses a filter, it is not bound
+            continue
         blocks.append(f"VALUES ?{param.name} {{ {' '.join(t.n3() for t in terms)} }}")
-    body = expand_fragments(query.body, level)
+    body = expand_fragments(query.body, level, tier)
     return body.replace(BINDINGS_MARK, "\n  ".join(blocks)), bound
 
 
