@@ -452,7 +452,7 @@ def test_amplification_is_refused_within_a_memory_bound(server: Server) -> None:
         ("/queries/alliance-members", {"alliance": "urn:a>b"}, 422),
         ("/queries/alliance-members", {"offset": str(10**30)}, 422),
         ("/queries/alliance-members", {"offset": "2000000"}, 422),
-        ("/api/lookup", {"q": "x", "class": "urn:a>b"}, 422),
+        ("/search", {"q": "x", "kind": "urn:a>b"}, 422),
     ],
 )
 def test_malformed_input_is_4xx(server: Server, path: str, params: dict[str, str], status: int) -> None:

@@ -169,3 +169,19 @@ def test_api_docs_render_offline_under_the_csp(ui_server: Server, page: object) 
     page.wait_for_selector(".swagger-ui .info .title")  # type: ignore[attr-defined]
     assert "AI Alliance Graph" in page.locator(".swagger-ui .info .title").inner_text()  # type: ignore[attr-defined]
     assert page.locator(".opblock").count() > 10  # type: ignore[attr-defined]
+
+
+def test_entity_picker_finds_names_in_other_scripts(ui_server: Server, page: object) -> None:
+    open_page(page, ui_server.url + "/")
+    form = page.locator("#q-bloc-members-cooperating-with")  # type: ignore[attr-defined]
+    partner = form.locator("input[name=partner]")
+    partner.fill("")
+    partner.type("Россия")
+    options = form.locator("datalist option")
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('#q-bloc-members-cooperating-with datalist option')]"
+        ".some((o) => o.value === 'state:RUS')"
+    )
+    assert options.first.get_attribute("value") == "state:RUS"
+    assert "Россия" in (options.first.get_attribute("label") or "")
+    shot(page, "picker-russia")

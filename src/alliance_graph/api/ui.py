@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from rdflib import Literal
@@ -45,13 +45,6 @@ DOCS_PAGE = """<!doctype html>
 <link rel="icon" href="data:,"><link rel="stylesheet" href="/vendor/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/vendor/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
-"""
-
-LOOKUP = """
-SELECT DISTINCT ?entity ?label WHERE {
-  ?entity rdfs:label ?label ; a %(cls)s .
-  FILTER (CONTAINS(LCASE(STR(?label)), %(text)s) || CONTAINS(LCASE(STR(?entity)), %(text)s))
-} ORDER BY STRLEN(STR(?label)) ?label LIMIT 20
 """
 
 TERMS = """
@@ -139,23 +132,6 @@ def router(state: ServiceState) -> APIRouter:
         media = "text/css" if name.endswith(".css") else "text/javascript"
         return Response(
             (assets / relative).read_bytes(), media_type=media, headers={"Cache-Control": "public, max-age=3600"}
-        )
-
-    @api.get("/api/lookup")
-    async def lookup(
-        request: Request,
-        q: Annotated[str, Query(min_length=1, max_length=100)],
-        cls: Annotated[str, Query(alias="class", max_length=300)] = "ag:Actor",
-    ) -> Response:
-        try:
-            cls_iri = expand(cls)
-        except ValueError as exc:
-            raise InvalidParameter("class", str(exc)) from None
-        text = Literal(q.strip().lower()).n3()
-        found = await rows(request, LOOKUP % {"cls": cls_iri.n3(), "text": text})
-        return JSONResponse(
-            [{"value": shorten(str(r["entity"])), "label": plain(r["label"])} for r in found],
-            headers=versioned(request),
         )
 
     @api.get("/api/terms")

@@ -136,6 +136,9 @@ function columns_have(columns, name) { return Array.isArray(columns) && columns.
 
 // --- entity pickers: labels searched as you type ----------------------------------------------
 
+const PICKER_KINDS = { "ag:State": "State", "ag:Institution": "Institution", "ag:Grouping": "Grouping",
+                       "ag:Person": "Person", "ag:Technology": "Technology" };
+
 function wirePicker(input) {
   let timer = null;
   input.addEventListener("input", () => {
@@ -143,13 +146,17 @@ function wirePicker(input) {
     const text = input.value.trim();
     if (text.length < 2 || /^[a-z]+:[\w-]+$/.test(text) && !text.includes(" ")) return;
     timer = setTimeout(async () => {
-      const cls = input.dataset.class || "ag:Actor";
-      const response = await fetch(`/api/lookup?q=${encodeURIComponent(text)}&class=${encodeURIComponent(cls)}`);
+      // The name index: any name, in any script ("Россия", "PRC", "Сбер"), with why it matched.
+      const kind = PICKER_KINDS[input.dataset.class || ""] || "";
+      const query = `q=${encodeURIComponent(text)}&limit=10${kind ? `&kind=${kind}` : ""}`;
+      const response = await fetch(`/search?${query}`);
       if (!response.ok) return;
       const list = document.getElementById(input.getAttribute("list"));
-      list.replaceChildren(...(await response.json()).map((e) => {
+      list.replaceChildren(...(await response.json()).results.map((e) => {
         const option = document.createElement("option");
-        option.value = e.value; option.label = e.label; return option;
+        option.value = e.id;
+        option.label = e.how === "exact" ? e.label : `${e.label} (${e.how}: ${e.matched})`;
+        return option;
       }));
     }, 200);
   });
