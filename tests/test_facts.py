@@ -212,7 +212,10 @@ def test_ai_diffusion_rule_not_enforced(real_store: Store) -> None:
         "SELECT ?m ?status WHERE { ?m a ag:ExportControl ; ag:status ?status . "
         'FILTER (CONTAINS(STR(?m), "diffusion")) }'
     ).rows
-    assert rows and "not enforced" in str(rows[0][1])
+    statuses = {short(str(m)): str(status) for m, status in rows}
+    assert "not enforced" in statuses["usa-2025-01-ai-diffusion-framework"]
+    # a law firm reads the same day as a rescission: kept beside it, as a disagreement
+    assert statuses["usa-2025-01-ai-diffusion-framework-rescinded"] == "rescinded"
 
 
 # --- multilateral groupings and the index ----------------------------------------------------
