@@ -557,6 +557,7 @@ def test_ontology_and_health(real_server: Server) -> None:
     assert "ag:Membership" in onto.text
     health = httpx.get(f"{real_server.url}/healthz").json()
     assert health["status"] == "ok" and health["triples"] > 10_000 and health["build"]["ontologyVersion"]
+    assert health["triples"] == health["build"]["triples"]  # the build counts its own metadata too
 
 
 def test_home_page(real_server: Server) -> None:

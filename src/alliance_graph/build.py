@@ -129,7 +129,10 @@ def _build_metadata(schema: Schema, graphs: dict[URIRef, Graph]) -> Graph:
     meta.add((node, DCTERMS.created, Literal(now.isoformat(), datatype=XSD.dateTime)))
     meta.add((node, AG.ontologyVersion, Literal(schema.version)))
     meta.add((node, AG.softwareVersion, Literal(__version__)))
-    meta.add((node, AG.tripleCount, Literal(sum(len(g) for g in graphs.values()))))
+    # The count includes this graph itself (its triples so far and the count triple), so that it is
+    # the number of triples the store holds, as /healthz reports it.
+    total = sum(len(g) for g in graphs.values()) + len(meta) + 1
+    meta.add((node, AG.tripleCount, Literal(total)))
     return meta
 
 
