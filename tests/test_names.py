@@ -93,7 +93,10 @@ def test_resolution_is_resolved_ambiguous_or_unknown() -> None:
 def test_kind_and_language_filters() -> None:
     index = _index(("s:RUS", "Россия", "State", "ru", "alias"), ("s:RUS", "Russia", "State", "en", "label"))
     assert index.search("Россия")[0].lang == "ru"
-    assert all(m.lang == "en" for m in index.search("Россия", lang="en"))
+    [russian] = index.search("Росс", lang="ru")  # a prefix of the Russian name only
+    assert (russian.matched, russian.lang) == ("Россия", "ru")
+    english = index.search("Росс", lang="en")  # the language filter drops the Russian name
+    assert english and {m.lang for m in english} == {"en"}
     assert index.search("Russia", kind="Institution") == []
 
 

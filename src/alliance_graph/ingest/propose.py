@@ -217,7 +217,7 @@ def instrument(sentence: str, mentions: list[Mention], ctx: Context) -> list[Can
 
 def membership(sentence: str, mentions: list[Mention], ctx: Context) -> list[Candidate]:
     groupings = _of(mentions, "Grouping")
-    states = [s for s in _of(mentions, "State")]
+    states = _of(mentions, "State")
     if not groupings or not states:
         return []
     for pattern, role in _MEMBERSHIP:
