@@ -24,6 +24,8 @@ from alliance_graph.paths import ProjectPaths
 from alliance_graph.remote import RemoteStore
 from alliance_graph.store import OxigraphStore, Store, open_current
 
+pytest_plugins = ["ui_browser"]  # the workbench's browser fixtures (view, ui_server)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"

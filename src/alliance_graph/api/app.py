@@ -15,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from .. import __version__
 from ..names.lookup import NameLookup
 from ..store import Answer
-from . import errors, health, linked, named, names, sparql, ui
+from . import errors, health, linked, named, names, sparql, ui, views
 from .config import Settings
 from .state import ServiceState
 
@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     lookup = NameLookup(names_query, lambda: state.executor.version().tag)
     app.include_router(ui.router(state))
+    for view in views.routers(state):
+        app.include_router(view)
     app.include_router(sparql.router(state))
     app.include_router(named.router(state, lookup))
     app.include_router(linked.router(state))

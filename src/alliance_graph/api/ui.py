@@ -95,6 +95,34 @@ def ui_assets() -> Path | None:
     return next((c for c in candidates if c.is_dir()), None)
 
 
+#: What may be served from node_modules, and as what: scripts, styles, data and fonts, never a
+#: package's shell scripts or dotfiles.
+VENDOR_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+}
+
+
+def vendor_file(assets: Path | None, relative: str) -> Path | None:
+    """The installed file ``relative`` names inside ``assets``, or None: nothing outside the
+    folder (no ``..``, no symlink out), no hidden path, only the types of ``VENDOR_TYPES``."""
+    if assets is None or any(part.startswith(".") for part in Path(relative).parts):
+        return None
+    root = assets.resolve()
+    candidate = (root / relative).resolve()
+    if not candidate.is_relative_to(root) or candidate.suffix not in VENDOR_TYPES or not candidate.is_file():
+        return None
+    return candidate
+
+
 def _id_path(iri: str) -> str:
     return local_path(iri) or iri
 
@@ -116,7 +144,12 @@ def router(state: ServiceState) -> APIRouter:
         return TEMPLATES.TemplateResponse(
             request,
             "index.html",
-            {"queries": list(state.catalogue.values()), "vendor": assets is not None, "today": dt.date.today()},
+            {
+                "queries": list(state.catalogue.values()),
+                "vendor": assets is not None,
+                "view": "questions",
+                "today": dt.date.today(),
+            },
         )
 
     @api.get("/docs", response_class=HTMLResponse)
@@ -124,14 +157,16 @@ def router(state: ServiceState) -> APIRouter:
         """Swagger UI from the vendored files: works offline, no inline script (CSP)."""
         return HTMLResponse(DOCS_PAGE)
 
-    @api.get("/vendor/{name}")
+    @api.get("/vendor/{name:path}")
     async def vendor(name: str) -> Response:
-        relative = VENDOR_FILES.get(name)
-        if relative is None or assets is None or not (assets / relative).is_file():
+        """A file of an npm package in ``ui/node_modules`` (or one of the short aliases above)."""
+        found = vendor_file(assets, VENDOR_FILES.get(name, name))
+        if found is None:
             raise NotFound(f"{name} is not installed: run 'make' (npm ci in ui/)")
-        media = "text/css" if name.endswith(".css") else "text/javascript"
         return Response(
-            (assets / relative).read_bytes(), media_type=media, headers={"Cache-Control": "public, max-age=3600"}
+            found.read_bytes(),
+            media_type=VENDOR_TYPES[found.suffix],
+            headers={"Cache-Control": "public, max-age=3600"},
         )
 
     @api.get("/api/terms")

@@ -1,0 +1,3 @@
+// The sparql editor view.
+"use strict";
+document.body.dataset.ready = "true";

@@ -1,0 +1,3 @@
+// The map view.
+"use strict";
+document.body.dataset.ready = "true";

@@ -1,0 +1,3 @@
+// The network view.
+"use strict";
+document.body.dataset.ready = "true";

@@ -1,0 +1,3 @@
+// The timeline view.
+"use strict";
+document.body.dataset.ready = "true";
