@@ -98,6 +98,17 @@
     new MutationObserver(patch).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
   }
 
+  /**
+   * `?query=` has opened its tab (YASGUI reads it once, at start): drop it from the address, or a
+   * reload after editing would open the original query again in yet another tab. The share button
+   * gives a link to the current query.
+   */
+  function forgetConsumedQuery() {
+    const url = new URL(window.location.href);
+    if (!url.searchParams.has("query")) return;
+    window.history.replaceState(null, "", url.pathname);
+  }
+
   function pinEndpoint(tabConfig) {
     tabConfig.requestConfig = Object.assign({}, tabConfig.requestConfig, { endpoint: ENDPOINT });
     return tabConfig;
@@ -137,6 +148,7 @@
     }
     moveAddTabOutOfTablist(yasgui);
     labelWhatYasguiDraws(yasgui.rootEl);
+    forgetConsumedQuery();
     agEditor.yasgui = yasgui;
     document.body.dataset.ready = "true";
   }
