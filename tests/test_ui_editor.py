@@ -32,6 +32,7 @@ COUNTS = (
     "SELECT ?alliance (COUNT(?member) AS ?members) WHERE { ?member ag:memberOf ?alliance } "
     "GROUP BY ?alliance ORDER BY DESC(?members)"
 )
+WIDE = "SELECT ?fact ?relation ?value ?source WHERE { ?fact ?relation ?value ; prov:wasDerivedFrom ?source } LIMIT 20"
 # Collects what the page's CSP blocks (Playwright's init scripts are not subject to it).
 CSP_WATCH = (
     "window.__cspViolations = [];"
@@ -245,4 +246,10 @@ def test_audit(view: View) -> None:
     view.audit("editor")
     wide = view.page.evaluate("() => document.querySelector('.tabPanel.active .yasr').getBoundingClientRect().right")
     assert wide <= view.page.viewport_size["width"] + 1
+    # A wide answer (long IRIs, four columns) scrolls inside the results box, not the page.
+    run(view, WIDE)
+    view.page.wait_for_function(
+        "() => document.querySelectorAll('.tabPanel.active .yasr_results tbody tr').length === 20"
+    )
+    view.audit("editor-wide")
     no_csp_violations(view)
