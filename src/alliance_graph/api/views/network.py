@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from ...namespaces import expand, local_path
+from ...namespaces import expand, local_path, shorten
 from ...queries import holds_fragment
 from ...results import plain
 from ...store import Answer
@@ -50,7 +50,8 @@ SELECT ?m ?member ?memberLabel ?memberKind ?group ?groupLabel ?roleLabel ?roleCl
   %(holds_m)s
   ?member rdfs:label ?memberLabel . ?group rdfs:label ?groupLabel .
   BIND (IF(EXISTS { ?member a ag:State }, "state",
-           IF(EXISTS { ?member a ag:Grouping }, "grouping", "institution")) AS ?memberKind)
+           IF(EXISTS { ?member a ag:Grouping }, "grouping",
+           IF(EXISTS { ?member a ag:Person }, "person", "institution"))) AS ?memberKind)
 }
 """
 
@@ -69,9 +70,22 @@ SELECT ?c ?cLabel ?a ?aLabel ?aKind ?b ?bLabel ?bKind ?tie ?kindLabel ?certainty
   FILTER (?kind != ag:Cooperation)
   ?a rdfs:label ?aLabel . ?b rdfs:label ?bLabel .
   OPTIONAL { ?c rdfs:label ?cLabel }
-  BIND (IF(EXISTS { ?a a ag:State }, "state", IF(EXISTS { ?a a ag:Grouping }, "grouping", "institution")) AS ?aKind)
-  BIND (IF(EXISTS { ?b a ag:State }, "state", IF(EXISTS { ?b a ag:Grouping }, "grouping", "institution")) AS ?bKind)
+  BIND (IF(EXISTS { ?a a ag:State }, "state", IF(EXISTS { ?a a ag:Grouping }, "grouping",
+        IF(EXISTS { ?a a ag:Person }, "person", "institution"))) AS ?aKind)
+  BIND (IF(EXISTS { ?b a ag:State }, "state", IF(EXISTS { ?b a ag:Grouping }, "grouping",
+        IF(EXISTS { ?b a ag:Person }, "person", "institution"))) AS ?bKind)
 }
+"""
+
+#: The filters' choices: the technologies, and the groupings that have members.
+CHOICES = """
+SELECT ?iri ?label ?what WHERE {
+  { ?iri a ag:Technology ; rdfs:label ?label . BIND ("topic" AS ?what) }
+  UNION
+  { SELECT DISTINCT ?iri ?label ?what WHERE {
+      ?m a ag:Membership ; org:organization ?iri ; ag:role/ag:countsAsMembership true .
+      ?iri rdfs:label ?label . BIND ("alliance" AS ?what) } }
+} ORDER BY ?what LCASE(STR(?label))
 """
 
 #: Is the asked topic a technology, the asked alliance a grouping? (Unknown names are a 422.)
@@ -180,10 +194,19 @@ def router(state: ServiceState) -> APIRouter:
     @api.get("/network", response_class=HTMLResponse)
     async def page(request: Request) -> HTMLResponse:
         today = dt.date.today()
+        choices: dict[str, list[dict[str, str]]] = {"topic": [], "alliance": []}
+        for r in await rows(request, CHOICES):
+            choices[str(r["what"])].append({"id": shorten(str(r["iri"])), "label": str(plain(r["label"]))})
         return TEMPLATES.TemplateResponse(
             request,
             "views/network.html",
-            {"view": "network", "today": today, "months": (today.year - 2006) * 12 + today.month - 1},
+            {
+                "view": "network",
+                "today": today,
+                "months": (today.year - 2006) * 12 + today.month - 1,
+                "topics": choices["topic"],
+                "alliances": choices["alliance"],
+            },
         )
 
     @api.get("/api/network")
