@@ -130,6 +130,14 @@ function declutter() {
   });
 }
 
+// The whole graph in view, measured with labels at their base size (as the layout placed them),
+// so fitting gives the same view whatever zoom came before.
+function fitAll() {
+  cy.batch(() => cy.nodes().style({ "font-size": BASE_FONT, "text-max-width": `${LABEL_WIDTH}px` }));
+  cy.fit(undefined, 30);
+  declutter();
+}
+
 function elementsOf(data) {
   const nodes = data.nodes.map((n) => ({ group: "nodes", data: { ...n, short: shortName(n.label) } }));
   const edges = data.edges.map((e) => {
@@ -239,7 +247,7 @@ async function draw() {
       cy.batch(() => cy.nodes().style({ "font-size": BASE_FONT, "text-max-width": `${LABEL_WIDTH}px` }));
       cy.layout(layoutOptions(first || cy.nodes().length === added.length)).run();
       separateLabels();
-      cy.fit(undefined, 30);
+      fitAll();
     }
   }
   declutter();
@@ -341,9 +349,12 @@ async function search(event) {
   const statusEl = $("search-status");
   const list = $("search-results");
   if (!text) { statusEl.textContent = "Type a name to find."; return; }
-  const response = await fetch(`/search?${new URLSearchParams({ q: text, limit: "8" })}`);
-  if (!response.ok) { statusEl.textContent = "The search failed."; return; }
-  const results = (await response.json()).results;
+  let results = await nameSearch(text);
+  if (results === null) {
+    // The name index could not answer (busy or still building): match the names drawn here.
+    results = localSearch(text);
+    statusEl.textContent = "The name search is busy; matching the names in this graph.";
+  }
   if (!results.length) { list.replaceChildren(); statusEl.textContent = `Nothing is called “${text}”.`; return; }
   list.replaceChildren(...results.map((r) => {
     const here = cy.getElementById(r.iri).nonempty();
@@ -354,6 +365,26 @@ async function search(event) {
     return el("li", {}, button);
   }));
   pick(results[0]);
+}
+
+async function nameSearch(text) {
+  const url = `/search?${new URLSearchParams({ q: text, limit: "8" })}`;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const response = await fetch(url).catch(() => null);
+    if (response && response.ok) return (await response.json()).results;
+    if (response && response.status < 500) return [];
+  }
+  return null;
+}
+
+function localSearch(text) {
+  const wanted = text.toLocaleLowerCase();
+  const score = (label) => (label === wanted ? 0 : label.startsWith(wanted) ? 1 : label.includes(wanted) ? 2 : 3);
+  return cy.nodes().toArray()
+    .map((n) => ({ iri: n.id(), label: n.data("label"), kind: n.data("kind"), s: score(n.data("label").toLocaleLowerCase()) }))
+    .filter((r) => r.s < 3)
+    .sort((a, b) => a.s - b.s || a.label.localeCompare(b.label))
+    .slice(0, 8);
 }
 
 function pick(result) {
@@ -520,13 +551,13 @@ function wire() {
   $("net-search").addEventListener("submit", search);
   $("zoom-in").addEventListener("click", () => zoomBy(1.25));
   $("zoom-out").addEventListener("click", () => zoomBy(0.8));
-  $("zoom-fit").addEventListener("click", () => cy.fit(undefined, 30));
+  $("zoom-fit").addEventListener("click", fitAll);
   $("export-png").addEventListener("click", exportPng);
   $("export-graphml").addEventListener("click", exportGraphml);
   $("cy").addEventListener("keydown", (e) => {
     if (e.key === "+" || e.key === "=") zoomBy(1.25);
     else if (e.key === "-") zoomBy(0.8);
-    else if (e.key === "0") cy.fit(undefined, 30);
+    else if (e.key === "0") fitAll();
     else return;
     e.preventDefault();
   });
@@ -551,10 +582,11 @@ document.addEventListener("DOMContentLoaded", async () => {
     try { window.cytoscape.use(window.cytoscapeFcose); } catch (_) { /* already registered */ }
   }
   cy = window.cytoscape({
-    container: $("cy"), style: cyStyle(), elements: [], minZoom: 0.15, maxZoom: 5,
+    container: $("cy"), style: cyStyle(), elements: [], minZoom: 0.04, maxZoom: 5,
     boxSelectionEnabled: false, selectionType: "single",
   });
   window.allianceNetwork = cy;
+  fetch("/search?q=a&limit=1").catch(() => null); // builds the name index while the graph is drawn
   wire();
   await draw();
   document.body.dataset.ready = "true";
