@@ -53,6 +53,7 @@ SELECT ?term WHERE {
 } ORDER BY ?term
 """.replace("%(graph)s", GRAPH_ONTOLOGY.n3())
 
+
 def ui_assets() -> Path | None:
     """Where npm installed the page's libraries: ``ALLIANCE_GRAPH_UI_ASSETS`` if set, else
     ``ui/node_modules`` of the project home, else of the source checkout the package runs from
