@@ -69,6 +69,18 @@ function entityPath(iri) {
   return iri.startsWith(ID_BASE) ? iri.slice(ID_BASE.length - 1) : iri;
 }
 
+// The service answers 503 with Retry-After when it is busy or a query ran out of time: ask again
+// a few times before telling the analyst.
+async function fetchRetry(url, tries = 3) {
+  let response = null;
+  for (let attempt = 0; attempt < tries; attempt += 1) {
+    response = await fetch(url).catch(() => null);
+    if (response && response.status !== 503) return response;
+    await new Promise((done) => setTimeout(done, 500 * (attempt + 1)));
+  }
+  return response;
+}
+
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children.filter((c) => c !== null && c !== undefined));
@@ -209,9 +221,10 @@ async function draw() {
   const params = filterParams();
   const statusEl = $("net-status");
   $("as-of-label").textContent = params.get("as_of");
-  const response = await fetch(`/api/network?${params}`);
+  const response = await fetchRetry(`/api/network?${params}`);
   if (token !== drawToken) return; // a newer draw has started
-  if (!response.ok) {
+  if (!response || !response.ok) {
+    if (!response) { statusEl.textContent = "Cannot draw: the service does not answer."; statusEl.className = "error"; return; }
     const problem = await response.json().catch(() => ({ detail: response.statusText }));
     statusEl.textContent = `Cannot draw: ${problem.detail}`;
     statusEl.className = "error";
@@ -353,7 +366,11 @@ async function search(event) {
   if (results === null) {
     // The name index could not answer (busy or still building): match the names drawn here.
     results = localSearch(text);
-    statusEl.textContent = "The name search is busy; matching the names in this graph.";
+    if (!results.length) {
+      list.replaceChildren();
+      statusEl.textContent = `“${text}” is not in this graph (the name search is busy: only the names drawn here were matched).`;
+      return;
+    }
   }
   if (!results.length) { list.replaceChildren(); statusEl.textContent = `Nothing is called “${text}”.`; return; }
   list.replaceChildren(...results.map((r) => {
@@ -369,11 +386,9 @@ async function search(event) {
 
 async function nameSearch(text) {
   const url = `/search?${new URLSearchParams({ q: text, limit: "8" })}`;
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    const response = await fetch(url).catch(() => null);
-    if (response && response.ok) return (await response.json()).results;
-    if (response && response.status < 500) return [];
-  }
+  const response = await fetchRetry(url, 2);
+  if (response && response.ok) return (await response.json()).results;
+  if (response && response.status < 500) return [];
   return null;
 }
 
@@ -434,7 +449,8 @@ function openPanel(title, href, subject) {
 
 async function facts(subject) {
   const params = new URLSearchParams({ subject, limit: "200" });
-  const response = await fetch(`/queries/facts-about?${params}`);
+  const response = await fetchRetry(`/queries/facts-about?${params}`);
+  if (!response) return { rows: [], error: "The service does not answer." };
   if (!response.ok) return { rows: [], error: (await response.json().catch(() => ({}))).detail || response.statusText };
   return response.json();
 }
