@@ -3,8 +3,8 @@
 The page (``templates/index.html`` + ``static/app.js``) works offline: its editor (CodeMirror 5
 with the SPARQL mode), graph library (Cytoscape.js) and the API docs (Swagger UI, at ``/docs``)
 are installed from npm into ``ui/`` by ``make`` and served under ``/vendor``. The JSON views feed
-the entity pickers (label search), the editor's completion (prefixes and ontology terms) and the
-network view (as of a date).
+the entity pickers (label search) and the editor's completion (prefixes and ontology terms); the
+network's feed lives with its view (``views/network.py``).
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from rdflib import Literal
-from rdflib.namespace import XSD
 
-from ..namespaces import GRAPH_ONTOLOGY, PREFIXES, expand, local_path, shorten
+from ..namespaces import GRAPH_ONTOLOGY, PREFIXES, local_path, shorten
 from ..paths import project
-from ..results import plain
 from ..store import Answer
 from . import conditional
-from .errors import InvalidParameter, NotFound
+from .errors import NotFound
 from .state import ServiceState, client_of
 from .templates import TEMPLATES
 
@@ -55,33 +52,6 @@ SELECT ?term WHERE {
   FILTER (isIRI(?term))
 } ORDER BY ?term
 """.replace("%(graph)s", GRAPH_ONTOLOGY.n3())
-
-NETWORK_MEMBERSHIPS = """
-SELECT ?member ?memberLabel ?memberKind ?group ?groupLabel ?roleLabel WHERE {
-  VALUES ?as_of { %(as_of)s }
-  ?m a ag:Membership ; org:member ?member ; org:organization ?group ; ag:role ?role ;
-     ag:validFrom ?from .
-  ?role ag:countsAsMembership true ; rdfs:label ?roleLabel .
-  FILTER (?from <= ?as_of)
-  FILTER NOT EXISTS { ?m ag:validUntil ?until . FILTER (?until <= ?as_of) }
-  %(alliance)s
-  %(topic_groups)s
-  ?member rdfs:label ?memberLabel . ?group rdfs:label ?groupLabel .
-  BIND (IF(EXISTS { ?member a ag:State }, "state", "institution") AS ?memberKind)
-}
-"""
-
-NETWORK_COOPERATION = """
-SELECT ?a ?aLabel ?b ?bLabel ?c ?cLabel WHERE {
-  VALUES ?as_of { %(as_of)s }
-  ?c a ag:Cooperation ; ag:concerns ?a , ?b ; ag:validFrom ?from .
-  FILTER (STR(?a) < STR(?b) && ?from <= ?as_of)
-  FILTER NOT EXISTS { ?c ag:validUntil ?until . FILTER (?until <= ?as_of) }
-  %(topic_coop)s
-  ?a rdfs:label ?aLabel . ?b rdfs:label ?bLabel .
-  OPTIONAL { ?c rdfs:label ?cLabel }
-}
-"""
 
 
 def ui_assets() -> Path | None:
@@ -174,44 +144,6 @@ def router(state: ServiceState) -> APIRouter:
         found = await rows(request, TERMS)
         return JSONResponse(
             {"prefixes": PREFIXES, "terms": [shorten(str(r["term"])) for r in found]}, headers=versioned(request)
-        )
-
-    @api.get("/api/network")
-    async def network(
-        request: Request, as_of: dt.date | None = None, topic: str | None = None, alliance: str | None = None
-    ) -> Response:
-        day = Literal((as_of or dt.date.today()).isoformat(), datatype=XSD.date).n3()
-        try:
-            topic_iri = expand(topic).n3() if topic else None
-            alliance_iri = expand(alliance).n3() if alliance else None
-        except ValueError as exc:
-            raise InvalidParameter("topic" if topic else "alliance", str(exc)) from None
-        parts = {
-            "as_of": day,
-            "alliance": f"FILTER (?group = {alliance_iri})" if alliance_iri else "",
-            "topic_groups": f"?group ag:topic/skos:broaderTransitive? {topic_iri} ." if topic_iri else "",
-            "topic_coop": f"?c ag:topic/skos:broaderTransitive? {topic_iri} ." if topic_iri else "",
-        }
-        memberships = await rows(request, NETWORK_MEMBERSHIPS % parts)
-        cooperation = await rows(request, NETWORK_COOPERATION % parts)
-        nodes: dict[str, dict[str, Any]] = {}
-        edges: list[dict[str, Any]] = []
-
-        def node(iri: str, label: Any, kind: str) -> str:
-            nodes.setdefault(iri, {"id": iri, "label": plain(label), "kind": kind, "href": _id_path(iri)})
-            return iri
-
-        for r in memberships:
-            source = node(str(r["member"]), r["memberLabel"], str(r["memberKind"]))
-            target = node(str(r["group"]), r["groupLabel"], "grouping")
-            edges.append({"source": source, "target": target, "kind": "membership", "label": plain(r["roleLabel"])})
-        for r in cooperation:
-            a = node(str(r["a"]), r["aLabel"], "state")
-            b = node(str(r["b"]), r["bLabel"], "state")
-            edges.append({"source": a, "target": b, "kind": "cooperation", "label": plain(r["cLabel"]) or ""})
-        return JSONResponse(
-            {"as_of": str(as_of or dt.date.today()), "nodes": list(nodes.values()), "edges": edges},
-            headers=versioned(request),
         )
 
     return api
