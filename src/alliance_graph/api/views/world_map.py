@@ -222,7 +222,7 @@ def choropleth(view: str, rows: list[dict[str, Node | None]], day: dt.date) -> d
             others.append(entry)
     known = [key for key, _ in LEGENDS[view]]
     present = {e["category"] for e in states + others}
-    legend = [{"key": k, "label": label} for k, label in LEGENDS[view] if k in present]
+    legend: list[dict[str, Any]] = [{"key": k, "label": label} for k, label in LEGENDS[view] if k in present]
     legend += [{"key": k, "label": k.replace("-", " ")} for k in sorted(present - set(known))]
     for item in legend:
         item["count"] = sum(1 for e in states if e["category"] == item["key"])
