@@ -5,6 +5,7 @@ at both sizes, offline, with axe-core."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import httpx
@@ -217,8 +218,19 @@ def test_a_year_only_start_prints_as_the_year(view: View) -> None:
     assert "tl-fuzzy-start" in view.page.evaluate("(f) => state.timeline.itemsData.get(f).className", ZAF_2011)
 
 
+def _name_index_ready(server: Server) -> None:
+    """The service builds its name index on the first search; on a busy machine that first call
+    may answer 503 (busy), so the browser part waits for the index before it types a name."""
+    for _ in range(60):
+        if httpx.get(f"{server.url}/search", params={"q": "Sberbank"}, timeout=30).status_code == 200:
+            return
+        time.sleep(1)
+    pytest.fail("the name index did not answer")
+
+
 @pytest.mark.e2e
-def test_a_suspension_is_drawn_and_a_name_finds_the_subject(view: View) -> None:
+def test_a_suspension_is_drawn_and_a_name_finds_the_subject(view: View, ui_server: Server) -> None:
+    _name_index_ready(ui_server)
     view.open("/timeline?subject=state:CHN")
     assert view.page.locator(".vis-item.tl-suspension").count() >= 1
     view.page.fill("#tl-subject", "Sberbank")

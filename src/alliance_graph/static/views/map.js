@@ -199,6 +199,7 @@ async function showState(iso3, opener) {
   const panel = document.getElementById("map-panel");
   panel.dataset.iso3 = iso3;
   delete panel.dataset.loaded;
+  for (const shape of state.paths.values()) shape.classList.toggle("selected", shape.dataset.iso3 === iso3);
   const facts = el("ol", { class: "map-facts" });
   const slots = new Map();
   for (const f of found.facts) {

@@ -252,17 +252,31 @@ function wirePicker(input) {
   });
 }
 
+// A prefixed name or IRI as it is; a name through the name index (null: no match). A failing
+// search throws, so the page says the search failed rather than that nothing has the name.
 async function resolve(text) {
   if (CURIE.test(text) && !/^[a-z]+:$/i.test(text)) return text;
   const response = await fetch(`/search?q=${encodeURIComponent(text)}&limit=1`);
-  const found = response.ok ? (await response.json()).results : [];
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    throw new Error(`Name search failed (${response.status}${problem.detail ? `: ${problem.detail}` : ""}); ` +
+      "try again, or give a prefixed name such as inst:sberbank.");
+  }
+  const found = (await response.json()).results;
   return found.length ? found[0].id : null;
 }
 
 async function load(text) {
   const status = document.getElementById("tl-status");
   status.classList.remove("error");
-  const subject = await resolve(text.trim());
+  let subject;
+  try {
+    subject = await resolve(text.trim());
+  } catch (error) {
+    status.textContent = error.message;
+    status.classList.add("error");
+    return;
+  }
   if (!subject) {
     status.textContent = `No state, institution, grouping or technology is named “${text}”.`;
     status.classList.add("error");
