@@ -29,7 +29,7 @@ from alliance_graph.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 HEADLINE = "#q-bloc-members-cooperating-with"
-ANSWERED = "() => document.querySelector('#results').getAttribute('aria-busy') === 'false' && /row|could not/i.test(document.querySelector('#status').textContent)"
+ANSWERED = "(n) => Number(document.querySelector('#results').dataset.drawn || 0) > n"
 SHOWN_VIA = "() => [...document.querySelectorAll('#answer tbody.row-group td.col-via a')].map((a) => a.getAttribute('href').split('/').pop())"
 IN_VIEW = """(selector) => { const r = document.querySelector(selector).getBoundingClientRect();
   return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0; }"""
@@ -47,11 +47,21 @@ def ui_server(real_paths: ProjectPaths) -> Iterator[Server]:
     server.stop()
 
 
+def drawn(view: View) -> int:
+    """How many answers (or problems) the page has drawn so far."""
+    return int(view.page.evaluate("() => Number(document.querySelector('#results').dataset.drawn || 0)"))
+
+
+def click_and_wait(view: View, selector: str) -> None:
+    """Click what asks, and wait for the next answer or problem (not the one already shown)."""
+    before = drawn(view)
+    view.page.locator(selector).click()
+    view.page.wait_for_function(ANSWERED, arg=before)
+
+
 def ask_headline(view: View, as_of: str = "2025-01-31") -> None:
-    form = view.page.locator(HEADLINE)
-    form.locator("input[name=as_of]").fill(as_of)
-    form.locator("button.ask").click()
-    view.page.wait_for_function(ANSWERED)
+    view.page.locator(HEADLINE).locator("input[name=as_of]").fill(as_of)
+    click_and_wait(view, f"{HEADLINE} button.ask")
 
 
 def key_of(value: str) -> str:
@@ -127,15 +137,13 @@ def test_the_headline_question_explains_itself(view: View) -> None:
 def test_a_cut_answer_says_so_and_pages(view: View) -> None:
     view.open("/?q=bloc-members-cooperating-with&as_of=2025-01-31&limit=2")
     page = view.page
-    page.wait_for_function(ANSWERED)
+    page.wait_for_function(ANSWERED, arg=0)
     assert page.locator("#answer tbody.row-group").count() == 2
     status = page.locator("#status").inner_text()
     assert status.startswith("Rows 1–2") and "more rows" in status  # not "2 row(s)"
     assert page.locator("#page-prev").is_disabled()
     first = page.evaluate(SHOWN_VIA)
-    page.locator("#page-next").click()
-    page.wait_for_function("() => document.querySelector('#status').textContent.startsWith('Rows 3')")
-    page.wait_for_function(ANSWERED)
+    click_and_wait(view, "#page-next")
     assert page.locator("#status").inner_text().startswith("Rows 3–4 of 4")
     assert page.locator("#page-next").is_disabled()
     second = page.evaluate(SHOWN_VIA)
@@ -192,7 +200,7 @@ def xlsx_rows(path: Path) -> list[list[str]]:
 def test_downloads_hold_exactly_the_rows_shown(view: View, tmp_path: Path) -> None:
     view.open("/?q=bloc-members-cooperating-with&as_of=2025-01-31&limit=2&offset=2")
     page = view.page
-    page.wait_for_function(ANSWERED)
+    page.wait_for_function(ANSWERED, arg=0)
     # Sorting changes the order on screen (and in the spreadsheet), not which rows are shown.
     page.locator("#answer th.col-via button.sort").click()
     page.locator("#answer th.col-via button.sort").click()
@@ -222,8 +230,7 @@ def test_a_problem_replaces_the_previous_answer(view: View) -> None:
     assert page.locator("#answer tbody.row-group").count() == 4
     form = page.locator(HEADLINE)
     form.locator("input[name=bloc]").fill("alliance:no-such-bloc")
-    form.locator("button.ask").click()
-    page.wait_for_function(ANSWERED)
+    click_and_wait(view, f"{HEADLINE} button.ask")
     assert page.locator("#answer").count() == 0  # the stale rows are gone
     assert page.locator("#answer-tools").is_hidden()  # and so are their downloads
     problem = page.locator("#problem")
@@ -245,8 +252,7 @@ def test_a_timeout_replaces_the_previous_answer(view: View) -> None:
         "**/queries/bloc-members-cooperating-with?*",
         lambda route: route.fulfill(status=503, content_type="application/problem+json", body=json.dumps(timeout)),
     )
-    page.locator(f"{HEADLINE} button.ask").click()
-    page.wait_for_function(ANSWERED)
+    click_and_wait(view, f"{HEADLINE} button.ask")
     assert page.locator("#answer").count() == 0
     problem = page.locator("#problem").inner_text()
     assert "Query timeout" in problem and "ran past 30 s" in problem and "time limit" in problem
@@ -282,6 +288,6 @@ def test_sparql_goes_to_the_editor_with_its_values_bound(view: View) -> None:
     assert "LIMIT" not in query  # the question, not one page of it
     # After an answer the link itself carries the text (open it in a new tab, copy it).
     view.open("/?q=bloc-members-cooperating-with&as_of=2025-01-31")
-    page.wait_for_function(ANSWERED)
+    page.wait_for_function(ANSWERED, arg=0)
     href = page.locator(f"{HEADLINE} a.to-editor").get_attribute("href") or ""
     assert href.startswith("/editor?query=") and "2025-01-31" in parse_qs(urlsplit(href).query)["query"][0]

@@ -39,10 +39,17 @@ function setBusy(form, busy) {
   $("results").setAttribute("aria-busy", String(busy));
 }
 
+// Focus first, then scroll: leaving the form can fold its hints and move the answer up.
 function showAnswerPlace() {
   const heading = $("answer-title");
-  heading.scrollIntoView({ block: "start" });
   heading.focus({ preventScroll: true });
+  heading.scrollIntoView({ block: "start" });
+}
+
+// Counts the answers and problems drawn, so a reader (or a test) can tell a new one from the last.
+function markDrawn() {
+  const results = $("results");
+  results.dataset.drawn = String(Number(results.dataset.drawn || 0) + 1);
 }
 
 function clearAnswer() {
@@ -96,6 +103,8 @@ function drawAnswer(data, url) {
     const box = el("div", { className: "table-box", tabindex: "0", role: "region", "aria-label": "Answer rows" },
       answerTable(data, `${data.title}: ${statusText(data)}`));
     $("answer-box").append(box);
+    const empty = box.querySelector("table").dataset.empty;
+    if (empty) box.before(el("p", { className: "hint" }, `Not shown, empty on every row of this page: ${empty.split(" ").join(", ")} (the downloads keep them).`));
   }
   if (data.resolved && data.resolved.length) {
     $("answer-box").prepend(el("ul", { className: "resolved" },
@@ -149,6 +158,7 @@ async function ask(form, { limit = current.limit, offset = 0, scroll = true } = 
     drawProblem(result.problem);
   }
   if (scroll) showAnswerPlace();
+  markDrawn();
 }
 
 // "SPARQL in the editor": the question's text with its values bound, as the service binds it.
@@ -171,6 +181,7 @@ async function openInEditor(form, link, event) {
     $("asked").hidden = false;
     drawProblem(result.problem);
     showAnswerPlace();
+    markDrawn();
   }
 }
 

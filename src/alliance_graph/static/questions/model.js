@@ -1,19 +1,30 @@
 // Which columns an answer shows, and in what shape: an IRI column with a "…Label" companion
-// becomes one linked column; "explanation" becomes the row's why panel; "evidence" its sources.
+// becomes one linked column; a column empty on the whole page is left out; "explanation" becomes the row's why panel; "evidence" its sources.
 
 export const SPECIAL = new Set(["explanation", "evidence"]);
 
-export function displayColumns(columns) {
+function blank(value) {
+  return value === null || value === undefined || value === "";
+}
+
+// The columns to draw, and those left out because no row of this page has a value in them
+// (they stay in every download).
+export function displayColumns(columns, rows = []) {
   const present = new Set(columns);
   const shown = [];
+  const empty = [];
   for (const name of columns) {
     if (SPECIAL.has(name)) continue;
     if (name.endsWith("Label") && present.has(name.slice(0, -5))) continue;
     const label = present.has(`${name}Label`) ? `${name}Label` : null;
+    if (rows.length && rows.every((row) => blank(row[name]) && (!label || blank(row[label])))) {
+      empty.push(name);
+      continue;
+    }
     shown.push({ name, label });
   }
   if (present.has("evidence")) shown.push({ name: "evidence", label: null });
-  return shown;
+  return { shown, empty };
 }
 
 // The text a column sorts by in a row (the label where there is one).

@@ -51,7 +51,7 @@ function sortBy(table, columns, index, button) {
 }
 
 export function answerTable(data, caption) {
-  const columns = displayColumns(data.columns);
+  const { shown: columns, empty } = displayColumns(data.columns, data.rows);
   const hasWhy = data.columns.includes("explanation");
   const table = el("table", { className: "answer", id: "answer" }, el("caption", { className: "visually-hidden" }, caption));
   const headRow = el("tr");
@@ -63,6 +63,7 @@ export function answerTable(data, caption) {
   if (hasWhy) headRow.append(el("th", { scope: "col", className: "col-why" }, "why"));
   table.append(el("thead", {}, headRow));
   data.rows.forEach((row, i) => table.append(rowGroup(row, i, columns, hasWhy)));
+  table.dataset.empty = empty.join(" ");
   return table;
 }
 
