@@ -291,3 +291,24 @@ def test_sparql_goes_to_the_editor_with_its_values_bound(view: View) -> None:
     page.wait_for_function(ANSWERED, arg=0)
     href = page.locator(f"{HEADLINE} a.to-editor").get_attribute("href") or ""
     assert href.startswith("/editor?query=") and "2025-01-31" in parse_qs(urlsplit(href).query)["query"][0]
+
+
+def test_a_wide_answer_never_widens_the_page(view: View) -> None:
+    """Sanctions against Russia: 14 columns drawn. On a laptop the table scrolls inside its own
+    box; on a phone each row is a card of labelled fields; the page never scrolls sideways (the
+    hidden certainty texts once pushed it 37 px wider)."""
+    view.open("/?q=measures-against&as_of=2025-01-31")
+    page = view.page
+    page.wait_for_function(ANSWERED, arg=0)
+    assert page.locator("#answer tbody.row-group").count() > 10
+    cell = page.locator("#answer tbody.row-group").first.locator("td").first
+    if view.phone:
+        assert cell.evaluate("(td) => getComputedStyle(td).display") == "grid"  # a card's field
+        assert (
+            cell.evaluate("(td) => getComputedStyle(td, '::before').content") == f'"{cell.get_attribute("data-label")}"'
+        )
+    else:
+        assert page.evaluate(
+            "() => { const b = document.querySelector('.table-box'); return b.scrollWidth > b.clientWidth; }"
+        )
+    view.audit("questions-wide-answer")
