@@ -1,10 +1,12 @@
-"""The analysts' web UI: the page, its vendored assets, and the small JSON views it draws from.
+"""The analysts' web UI: the front page, its vendored assets, and the small JSON views it draws from.
 
-The page (``templates/index.html`` + ``static/app.js``) works offline: its editor (CodeMirror 5
-with the SPARQL mode), graph library (Cytoscape.js) and the API docs (Swagger UI, at ``/docs``)
-are installed from npm into ``ui/`` by ``make`` and served under ``/vendor``. The JSON views feed
-the entity pickers (label search) and the editor's completion (prefixes and ontology terms); the
-network's feed lives with its view (``views/network.py``).
+The front page (``templates/index.html`` + ``static/questions/``) is the gallery of named
+questions and their answers, drawn from ``/queries/{name}`` itself (its ``sparql`` field is the
+question with its values bound, which "SPARQL in the editor" hands to ``/editor?query=``). The
+other views have their own modules (``api/views``). Everything works offline: npm's files
+(write-excel-file, Swagger UI at ``/docs``, …) are installed into ``ui/`` by ``make`` and served
+under ``/vendor``. The JSON views feed the editor's completion (prefixes and ontology terms); the
+network's feed lives with its view, ``views/network.py``).
 """
 
 from __future__ import annotations
@@ -116,7 +118,6 @@ def router(state: ServiceState) -> APIRouter:
             "index.html",
             {
                 "queries": list(state.catalogue.values()),
-                "vendor": assets is not None,
                 "view": "questions",
                 "today": dt.date.today(),
             },
@@ -141,6 +142,7 @@ def router(state: ServiceState) -> APIRouter:
 
     @api.get("/api/terms")
     async def terms(request: Request) -> Response:
+        """The prefixes the service predeclares and the ontology's terms, for completion."""
         found = await rows(request, TERMS)
         return JSONResponse(
             {"prefixes": PREFIXES, "terms": [shorten(str(r["term"])) for r in found]}, headers=versioned(request)
