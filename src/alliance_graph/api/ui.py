@@ -6,7 +6,7 @@ question with its values bound, which "SPARQL in the editor" hands to ``/editor?
 other views have their own modules (``api/views``). Everything works offline: npm's files
 (write-excel-file, Swagger UI at ``/docs``, …) are installed into ``ui/`` by ``make`` and served
 under ``/vendor``. The JSON views feed the editor's completion (prefixes and ontology terms); the
-network's feed lives with its view, ``views/network.py``).
+network's feed lives with its view, ``views/network.py``.
 """
 
 from __future__ import annotations
@@ -29,12 +29,6 @@ from .state import ServiceState, client_of
 from .templates import TEMPLATES
 
 VENDOR_FILES = {
-    "codemirror.js": "codemirror/lib/codemirror.js",
-    "codemirror.css": "codemirror/lib/codemirror.css",
-    "sparql.js": "codemirror/mode/sparql/sparql.js",
-    "show-hint.js": "codemirror/addon/hint/show-hint.js",
-    "show-hint.css": "codemirror/addon/hint/show-hint.css",
-    "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
     "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
     "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
 }
