@@ -9,16 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from rdflib import URIRef
 
-from ..namespaces import GRAPH_ONTOLOGY, ID_BASE, is_valid_iri
+from ..namespaces import GRAPH_ONTOLOGY, ID_BASE, is_valid_iri, shorten
 from ..results import plain
 from ..store import Answer
 from . import conditional
 from .dossier import Dossier, ontology_anchor
 from .errors import NotFound, Problem, ProtocolError
 from .negotiation import GRAPH_TYPES, choose
+from .ontology_page import OntologyDocs
 from .state import ServiceState, client_of
 from .templates import TEMPLATES
 
@@ -107,17 +108,33 @@ def router(state: ServiceState) -> APIRouter:
             raise NotFound(f"the graph knows nothing about {iri}")
         return await graph_answer(request, DESCRIBE % {"iri": iri.n3()}, media)
 
+    docs = OntologyDocs(state.settings.var_dir / "docs")
+
     @api.get("/ontology", summary="The ontology, as HTML documentation or RDF by Accept")
     async def ontology(request: Request, format: str | None = None) -> Response:
         media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
         if media == "text/html":
-            docs = state.settings.var_dir / "docs" / "index.html"
-            if docs.is_file():
-                return HTMLResponse(docs.read_text(encoding="utf-8"))
-            terms = [{k: plain(v) for k, v in r.items()} for r in await _rows(state, request, ONTOLOGY_TERMS)]
-            return TEMPLATES.TemplateResponse(request, "ontology.html", {"terms": terms})
+            page = docs.page()
+            terms: list[dict[str, Any]] = []
+            if page is None:  # no pyLODE page built: the terms, from the store
+                for row in await _rows(state, request, ONTOLOGY_TERMS):
+                    term = {k: plain(v) for k, v in row.items()}
+                    anchor = ontology_anchor(str(term["term"]))
+                    term["anchor"] = anchor.partition("#")[2] if anchor else shorten(str(term["term"]))
+                    terms.append(term)
+            return TEMPLATES.TemplateResponse(
+                request, "ontology.html", {"page": page, "terms": terms, "view": "ontology"}
+            )
         return await graph_answer(
             request, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", media, default_graphs=[str(GRAPH_ONTOLOGY)]
         )
+
+    @api.get("/ontology/diagram.svg", include_in_schema=False)
+    async def diagram() -> Response:
+        """The class diagram at full size, its boxes linking to the classes in ``/ontology``."""
+        svg = docs.diagram()
+        if svg is None:
+            raise NotFound("no class diagram was drawn for this build (Graphviz's dot is not installed)")
+        return Response(svg, media_type="image/svg+xml")
 
     return api
