@@ -6,7 +6,7 @@ window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
     url: "/openapi.json",
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    deepLinking: false, // deep links put a link inside each operation's button (nested-interactive)
     validatorUrl: null,
     onComplete: ready,
   });
