@@ -24,10 +24,21 @@
     });
     target.appendChild(list);
   }
+  // A busy service answers 429/503 with Retry-After: ask again a few times before giving up.
+  function lookup(query, attempts) {
+    return fetch("/search?limit=8&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if ((response.status === 503 || response.status === 429) && attempts > 1) {
+          var wait = 1000 * (parseInt(response.headers.get("Retry-After") || "1", 10) || 1);
+          return new Promise(function (resolve) { setTimeout(resolve, wait); })
+            .then(function () { return lookup(query, attempts - 1); });
+        }
+        return response.ok ? response.json() : { results: [] };
+      });
+  }
   function search(query, target) {
     if (!query) { show(target, "", []); return Promise.resolve(); }
-    return fetch("/search?limit=8&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+    return lookup(query, 5)
       .then(function (body) { show(target, query, body.results || []); })
       .catch(function () { show(target, query, []); });
   }
