@@ -18,8 +18,6 @@ from conftest import require
 from servers import Server
 from ui_browser import View
 
-from alliance_graph.api.ontology_page import reframe, scope_css
-
 pytestmark = pytest.mark.e2e
 
 RUSSIA = "/id/state/RUS"
@@ -237,6 +235,8 @@ body { padding: 2em 70px; } #toc { position: fixed; right: 0; } h2 { color: navy
 
 
 def test_pylode_page_is_taken_apart_for_the_frame() -> None:
+    from alliance_graph.api.ontology_page import reframe, scope_css
+
     page = reframe(PYLODE_LIKE)
     assert page.diagram and 'width="2289pt"' not in page.content and "<svg viewBox" in page.content
     assert page.content.index('id="diagram"') < page.content.index('id="classes"')
