@@ -32,6 +32,7 @@ from ..store import (
     StoreFull,
     UnreadableRequest,
 )
+from . import not_found
 from .executor import Busy, QueryFailed, TooManyRequests, UpdateNotApplied
 from .guard import RemoteAccessRefused
 from .negotiation import NotAcceptable
@@ -176,6 +177,10 @@ def render(exc: BaseException, path: str, rid: str) -> Response:
 
 
 async def _handler(request: Request, exc: Exception) -> Response:
+    status, _title, headers = classify(exc)
+    if status == 404 and not_found.wants_html(request):  # a browser: the page, in the site's frame
+        message = _message(exc, status, request_id(request))
+        return not_found.page(request, message, request_id(request), headers)
     return render(exc, request.url.path, request_id(request))
 
 

@@ -6,44 +6,25 @@ grouped by kind, each with its dates and sources; the RDF answer is the same des
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from rdflib import URIRef
 
 from ..namespaces import GRAPH_ONTOLOGY, ID_BASE, is_valid_iri, shorten
 from ..results import plain
+from ..store import Answer
 from . import conditional
+from .dossier import Dossier, ontology_anchor
 from .errors import NotFound, Problem, ProtocolError
 from .negotiation import GRAPH_TYPES, choose
+from .ontology_page import OntologyDocs
 from .state import ServiceState, client_of
 from .templates import TEMPLATES
 
 HTML_FIRST = ("text/html", *GRAPH_TYPES)
-
-PROPERTIES = """
-SELECT ?p ?pLabel ?o ?oLabel WHERE {
-  %(iri)s ?p ?o .
-  OPTIONAL { ?p rdfs:label ?pLabel }
-  OPTIONAL { ?o rdfs:label ?oLabel }
-} ORDER BY ?p ?o
-"""
-
-FACTS = """
-SELECT ?fact ?factLabel ?kind ?relation ?from ?until ?status ?source ?title ?url WHERE {
-  ?fact ?rel %(iri)s ; a ag:Fact .
-  ?rel rdfs:label ?relationLabel . BIND (STR(?relationLabel) AS ?relation)
-  ?fact a ?kindClass . ?kindClass rdfs:subClassOf ag:Fact ; rdfs:label ?kindLabel .
-  BIND (STR(?kindLabel) AS ?kind)
-  OPTIONAL { ?fact rdfs:label ?factLabel }
-  OPTIONAL { ?fact ag:validFrom ?from }
-  OPTIONAL { ?fact ag:validUntil ?until }
-  OPTIONAL { ?fact ag:status ?status }
-  OPTIONAL { ?fact prov:wasDerivedFrom ?source . ?source ag:url ?url . OPTIONAL { ?source dct:title ?title } }
-} ORDER BY ?kind ?from ?fact
-"""
+TEMPLATES.env.filters["ontology_term"] = ontology_anchor
 
 ONTOLOGY_TERMS = """
 SELECT ?term ?kind ?label ?definition WHERE {
@@ -69,46 +50,15 @@ async def _rows(state: ServiceState, request: Request, text: str) -> list[dict[s
 
 
 async def describe_entity(state: ServiceState, request: Request, iri: URIRef) -> dict[str, Any] | None:
-    """What the entity page shows; both queries run like any other (worker, cache, time limit)."""
-    props = await _rows(state, request, PROPERTIES % {"iri": iri.n3()})
-    if not props:
-        return None
-    label = next((str(r["o"]) for r in props if str(r["p"]).endswith("#label")), shorten(str(iri)))
-    properties = [
-        {
-            "property": shorten(str(r["p"])),
-            "property_label": plain(r["pLabel"]) or shorten(str(r["p"])),
-            "value": plain(r["o"]),
-            "value_label": plain(r["oLabel"]),
-            "is_iri": isinstance(r["o"], URIRef),
-        }
-        for r in props
-    ]
-    grouped: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in await _rows(state, request, FACTS % {"iri": iri.n3()}):
-        kind = str(row["kind"])
-        key = str(row["fact"])
-        fact = grouped[kind].setdefault(
-            key,
-            {
-                "fact": key,
-                "label": plain(row["factLabel"]) or shorten(key),
-                "relation": plain(row["relation"]),
-                "from": plain(row["from"]),
-                "until": plain(row["until"]),
-                "status": plain(row["status"]),
-                "sources": [],
-            },
-        )
-        if row["url"] is not None and all(s["url"] != str(row["url"]) for s in fact["sources"]):
-            fact["sources"].append({"url": str(row["url"]), "title": plain(row["title"]) or str(row["url"])})
-    return {
-        "iri": str(iri),
-        "label": label,
-        "types": [p["value_label"] or p["value"] for p in properties if p["property"] == "rdf:type"],
-        "properties": properties,
-        "facts": {kind: list(facts.values()) for kind, facts in sorted(grouped.items())},
-    }
+    """What the entity page shows (see ``dossier``); its queries run like any other (worker,
+    cache, time limit)."""
+
+    async def run(text: str) -> Answer:
+        answer = (await state.executor.query(text, client=client_of(request))).answer
+        assert answer is not None
+        return answer
+
+    return await Dossier(iri, run, state.catalogue.get("facts-about")).describe()
 
 
 def entity_iri(kind: str, key: str) -> URIRef:
@@ -158,17 +108,33 @@ def router(state: ServiceState) -> APIRouter:
             raise NotFound(f"the graph knows nothing about {iri}")
         return await graph_answer(request, DESCRIBE % {"iri": iri.n3()}, media)
 
+    docs = OntologyDocs(state.settings.var_dir / "docs")
+
     @api.get("/ontology", summary="The ontology, as HTML documentation or RDF by Accept")
     async def ontology(request: Request, format: str | None = None) -> Response:
         media = choose(request.headers.get("accept"), HTML_FIRST, format, graph=True)
         if media == "text/html":
-            docs = state.settings.var_dir / "docs" / "index.html"
-            if docs.is_file():
-                return HTMLResponse(docs.read_text(encoding="utf-8"))
-            terms = [{k: plain(v) for k, v in r.items()} for r in await _rows(state, request, ONTOLOGY_TERMS)]
-            return TEMPLATES.TemplateResponse(request, "ontology.html", {"terms": terms})
+            page = docs.page()
+            terms: list[dict[str, Any]] = []
+            if page is None:  # no pyLODE page built: the terms, from the store
+                for row in await _rows(state, request, ONTOLOGY_TERMS):
+                    term = {k: plain(v) for k, v in row.items()}
+                    anchor = ontology_anchor(str(term["term"]))
+                    term["anchor"] = anchor.partition("#")[2] if anchor else shorten(str(term["term"]))
+                    terms.append(term)
+            return TEMPLATES.TemplateResponse(
+                request, "ontology.html", {"page": page, "terms": terms, "view": "ontology"}
+            )
         return await graph_answer(
             request, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", media, default_graphs=[str(GRAPH_ONTOLOGY)]
         )
+
+    @api.get("/ontology/diagram.svg", include_in_schema=False)
+    async def diagram() -> Response:
+        """The class diagram at full size, its boxes linking to the classes in ``/ontology``."""
+        svg = docs.diagram()
+        if svg is None:
+            raise NotFound("no class diagram was drawn for this build (Graphviz's dot is not installed)")
+        return Response(svg, media_type="image/svg+xml")
 
     return api

@@ -33,12 +33,9 @@ VENDOR_FILES = {
     "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
 }
 
-DOCS_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>AI Alliance Graph — API</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="/vendor/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
-<script src="/vendor/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
-"""
+#: The API docs page: Swagger UI from the vendored files inside the site's frame (no CDN, no
+#: inline script: ``static/docs.js`` starts it and marks the page ready).
+DOCS_TEMPLATE = "docs.html"
 
 TERMS = """
 SELECT ?term WHERE {
@@ -118,9 +115,9 @@ def router(state: ServiceState) -> APIRouter:
         )
 
     @api.get("/docs", response_class=HTMLResponse)
-    async def docs() -> HTMLResponse:
-        """Swagger UI from the vendored files: works offline, no inline script (CSP)."""
-        return HTMLResponse(DOCS_PAGE)
+    async def docs(request: Request) -> HTMLResponse:
+        """Swagger UI from the vendored files, in the site's frame: works offline, no inline script (CSP)."""
+        return TEMPLATES.TemplateResponse(request, DOCS_TEMPLATE, {"view": "api", "vendor": assets is not None})
 
     @api.get("/vendor/{name:path}")
     async def vendor(name: str) -> Response:
