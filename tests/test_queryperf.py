@@ -1,0 +1,43 @@
+"""The cold switch of the answer cache, and the rewritten named questions' row sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_graph.api.config import Settings
+from alliance_graph.api.executor import AnswerCache
+from alliance_graph.store import StoreError
+
+
+def test_a_cache_of_no_bytes_keeps_nothing() -> None:
+    cache = AnswerCache(0)
+    cache.put("v1", "key", b"an answer", False, "application/json")
+    assert cache.get("v1", "key") is None
+    assert cache.size == 0
+
+
+def test_a_cache_with_a_budget_keeps_an_answer() -> None:
+    cache = AnswerCache(1000)
+    cache.put("v1", "key", b"an answer", False, "application/json")
+    assert cache.get("v1", "key") == (b"an answer", False, "application/json")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("off", False), ("OFF", False), ("0", False), ("on", True), ("", True)])
+def test_the_cold_switch_reads_on_and_off(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
+    monkeypatch.setenv("ALLIANCE_GRAPH_ANSWER_CACHE", raw)
+    assert Settings().answer_cache is expected
+
+
+def test_the_cold_switch_refuses_other_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLIANCE_GRAPH_ANSWER_CACHE", "sometimes")
+    with pytest.raises(StoreError, match="ALLIANCE_GRAPH_ANSWER_CACHE"):
+        Settings()
+
+
+def test_the_service_state_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alliance_graph.api.state import ServiceState
+
+    monkeypatch.setenv("ALLIANCE_GRAPH_ANSWER_CACHE", "off")
+    assert ServiceState.create(Settings()).executor.cache.budget == 0
+    monkeypatch.setenv("ALLIANCE_GRAPH_ANSWER_CACHE", "on")
+    assert ServiceState.create(Settings()).executor.cache.budget > 0
