@@ -38,7 +38,10 @@ MEMORY_QUERY_TIMEOUT_S = 20.0
 #: Parameters that exist in the synthetic graph where a question's default names a real entity.
 SYNTHETIC_PARAMS: dict[str, dict[str, str]] = {
     "facts-about": {"subject": "inst:syn-0"},
-    "members-outside": {"grouping": "alliance:syn-1"},
+    # every synthetic state is in every grouping: only the "possible" rows (partial lists) remain
+    "members-outside": {"grouping": "alliance:syn-1", "certainty": "possible"},
+    # state:RUS ranks second (one row); the last-ranked state has every other above it
+    "ranked-above": {"state": "state:MYS"},
 }
 
 
