@@ -41,3 +41,28 @@ def test_the_service_state_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) 
     assert ServiceState.create(Settings()).executor.cache.budget == 0
     monkeypatch.setenv("ALLIANCE_GRAPH_ANSWER_CACHE", "on")
     assert ServiceState.create(Settings()).executor.cache.budget > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("SELECT * WHERE { ?f ag:possibleFrom ?d FILTER (?d >= ?from) }", False),
+        ("SELECT * WHERE { VALUES ?from { 1 } ?s $from ?o }", False),
+        ("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", True),
+        ("SELECT *FROM<urn:g> WHERE { ?s ?p ?o }", True),
+        ("SELECT * FROM NAMED<urn:g> WHERE { ?s ?p ?o }", True),
+        ("PREFIX : <urn:> SELECT * FROM :g WHERE { ?s ?p ?o }", True),
+    ],
+)
+def test_the_parser_runs_only_for_a_from_keyword(monkeypatch: pytest.MonkeyPatch, text: str, parsed: bool) -> None:
+    """A named question (``?from``, ``ag:possibleFrom``) is not parsed by rdflib in the worker."""
+    import rdflib.plugins.sparql.parser as parser
+
+    from alliance_graph.store import analysis
+
+    calls: list[str] = []
+    real = parser.parseQuery
+    monkeypatch.setattr(parser, "parseQuery", lambda q: calls.append(q) or real(q))
+    analysis.analyse.cache_clear()
+    analysis.analyse(text)
+    assert bool(calls) is parsed
