@@ -66,3 +66,19 @@ def test_the_parser_runs_only_for_a_from_keyword(monkeypatch: pytest.MonkeyPatch
     analysis.analyse.cache_clear()
     analysis.analyse(text)
     assert bool(calls) is parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o # only let the engine start from the partner\n }", False),
+        ('SELECT * WHERE { ?s ?p "from the start" }', False),
+        ("SELECT * WHERE { ?s ?p '''a\nfrom b''' }", False),
+        ("SELECT * FROM <urn:g#from> # a comment\nWHERE { ?s ?p ?o }", True),
+        ('SELECT * # "\nFROM <urn:g> WHERE { ?s ?p ?o }', True),
+    ],
+)
+def test_a_from_in_a_comment_or_a_string_is_no_keyword(
+    monkeypatch: pytest.MonkeyPatch, text: str, parsed: bool
+) -> None:
+    test_the_parser_runs_only_for_a_from_keyword(monkeypatch, text, parsed)
