@@ -208,9 +208,7 @@ def measure(scale: int, runs: int, only: set[str]) -> dict[str, Any]:
             with httpx.Client(timeout=TIMEOUT_S, headers=JSON_ACCEPT) as client:
                 for round_ in range(runs + 1):
                     shift = round_ % len(SERVERS)
-                    ordered = sorted(
-                        cases, key=lambda c: (c[0], (hash_column(c[1]) + shift) % (len(SERVERS) + 2))
-                    )
+                    ordered = sorted(cases, key=lambda c: (c[0], (hash_column(c[1]) + shift) % (len(SERVERS) + 2)))
                     for question, column, url, params in ordered:
                         cell = cells[(question, column)]
                         if cell.error is not None:
@@ -243,7 +241,13 @@ def measure(scale: int, runs: int, only: set[str]) -> dict[str, Any]:
                 process.kill()
                 process.wait(10)
         triples = sum(1 for line in nquads.read_bytes().splitlines() if line.strip())
-    return {"scale": scale, "triples": triples, "seconds": time.monotonic() - started, "cells": cells, "memory_mb": memory}
+    return {
+        "scale": scale,
+        "triples": triples,
+        "seconds": time.monotonic() - started,
+        "cells": cells,
+        "memory_mb": memory,
+    }
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -334,9 +338,7 @@ def main() -> None:
     print("\n\n".join(reports[:1] + reports[-1:]))
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    serial = [
-        {**r, "cells": {f"{q} | {c}": vars(cell) for (q, c), cell in r["cells"].items()}} for r in results
-    ]
+    serial = [{**r, "cells": {f"{q} | {c}": vars(cell) for (q, c), cell in r["cells"].items()}} for r in results]
     (out / f"http-{stamp}.json").write_text(json.dumps({"reports": reports, "results": serial}, indent=2))
 
 
