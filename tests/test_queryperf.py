@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from alliance_graph.api.config import Settings
@@ -82,3 +84,28 @@ def test_a_from_in_a_comment_or_a_string_is_no_keyword(
     monkeypatch: pytest.MonkeyPatch, text: str, parsed: bool
 ) -> None:
     test_the_parser_runs_only_for_a_from_keyword(monkeypatch, text, parsed)
+
+
+def test_a_page_mark_puts_the_limit_in_the_inner_select(tmp_path: Path) -> None:
+    """``# @page`` takes LIMIT/OFFSET; the text shown to the user has neither."""
+    from alliance_graph.queries import paged_text, parse_query_file
+
+    path = tmp_path / "paged.rq"
+    path.write_text(
+        "#+ title: Paged inside\n"
+        "SELECT ?s ?n WHERE {\n  { SELECT ?s WHERE { ?s a ?c } ORDER BY ?s\n    # @page\n  }\n"
+        "  ?s ?p ?n .\n}\nORDER BY ?s\n"
+    )
+    paged, shown = paged_text(None, parse_query_file(path), {}, 10, 20)
+    outer = paged.rsplit("}", 1)[1]
+    assert "ORDER BY ?s\n    LIMIT 11\nOFFSET 20" in paged
+    assert "LIMIT" not in outer and "LIMIT" not in shown and "# @page" not in shown
+
+
+def test_without_a_page_mark_the_limit_ends_the_text(tmp_path: Path) -> None:
+    from alliance_graph.queries import paged_text, parse_query_file
+
+    path = tmp_path / "plain.rq"
+    path.write_text("#+ title: Plain\nSELECT ?s WHERE { ?s ?p ?o }\nORDER BY ?s\n")
+    paged, shown = paged_text(None, parse_query_file(path), {}, 10, 0)
+    assert paged == shown + "LIMIT 11\nOFFSET 0\n"
