@@ -1,186 +1,350 @@
-"""HTTP throughput of the service against its peers, side by side in one run.
+"""The service against its peers over HTTP: the same SPARQL on the same data, interleaved, cold and warm.
 
-    python -m bench.http            (BENCH_HTTP_SECONDS, BENCH_HTTP_CLIENTS, BENCH_HTTP_SCALE)
-    BENCH_HTTP_PEERS="oxigraph-server" python -m bench.http   (only these peers beside the service)
+    python -m bench.http     (BENCH_HTTP_SCALES=100000,1000000  BENCH_HTTP_RUNS=5  BENCH_HTTP_QUESTIONS=a,b)
+    BENCH_HTTP_STORE_1000000=DIR python -m bench.http   (a store bench.build_one built, not rebuilt)
 
-Every server holds the same graph (the curated one, or a synthetic one of BENCH_HTTP_SCALE
-triples) and answers the same two-hop SPARQL (the user's question, bound); the service also
-answers it as the named question. The load comes from a second process on 127.0.0.1.
+For each scale a synthetic graph (bench/synthetic.py) is built once; the same store (or its N-Quads)
+is served by
+
+* the service twice: *cold* (``ALLIANCE_GRAPH_ANSWER_CACHE=off``: every request is computed by a
+  query worker reading the published checkpoint on disk) and *warm* (the answer cache on, so a
+  repeated request is a cache hit: that is what the warm column measures, and says so);
+* a bare FastAPI handler over pyoxigraph, once on the store on disk (read-only, like the service's
+  workers) and once on an in-memory copy;
+* the Oxigraph server (``serve-read-only``, union default graph);
+* Virtuoso where ``virtuoso-t`` is installed (Debian ``virtuoso-opensource``); otherwise skipped
+  with the reason printed.
+
+Every named question is asked as the SPARQL text the service runs for it (defaults as of
+2025-06-01, first page of 100 rows) on each server's SPARQL endpoint, and as the named question
+itself (``/queries/NAME``: parameters, class checks, evidence, rendering) on the two services.
+Requests go one at a time from this process, interleaved: each round asks every question of every
+server, in an order that rotates per round, so a slow minute of the shared machine falls on all
+cells alike. One untimed round first (it also fills the warm cache). Every answer's row count is
+compared with the bare in-memory handler's (a named page with the first 100 of them); a mismatch
+prints WRONG. Cells are median ms and the ratio to the bare handler on disk.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import platform
+import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from alliance_graph.build import build_on_disk
 from alliance_graph.namespaces import sparql_prefix_block
-from alliance_graph.paths import ProjectPaths
 from alliance_graph.queries import load_catalogue, paged_text
-from alliance_graph.store import open_current
+from alliance_graph.store import OxigraphStore
+from bench.__main__ import AS_OF, SYNTHETIC_PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
-AS_OF = "2025-06-01"
-WARM_UP_S = 60
-#: req/s of the service before the executor of issue 11 (printed beside today's figures)
-BASELINE = Path(__file__).resolve().parent / "http_baseline.json"
-TWO_HOP = """SELECT ?state ?grouping ?label WHERE {
-  ?m org:member ?state ; org:organization ?grouping .
-  ?grouping ag:topic tech:artificial-intelligence ; rdfs:label ?label .
-}"""
+PAGE = 100
+TIMEOUT_S = 120.0
+#: BENCH_HTTP_CELL_BUDGET: a cell whose untimed first request took longer is measured by that one
+#: request (marked "1 run"), so one slow question at 1M cannot take the run's whole time.
+CELL_BUDGET_S = float(os.environ.get("BENCH_HTTP_CELL_BUDGET", "8"))
+JSON_ACCEPT = {"Accept": "application/sparql-results+json, application/json"}
+SERVERS = (
+    "service cold",
+    "service warm",
+    "bare FastAPI + pyoxigraph, disk",
+    "bare FastAPI + pyoxigraph, memory",
+    "oxigraph server",
+)
+REFERENCE = "bare FastAPI + pyoxigraph, memory"
+RATIO_BASE = "bare FastAPI + pyoxigraph, disk"
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
-def wait(url: str, seconds: float = 120) -> None:
+def wait(url: str, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            httpx.get(url, timeout=2)
+            httpx.get(url, timeout=5)
             return
         except httpx.HTTPError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up")
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up within {seconds:g} s")
 
 
-def load(url: str, seconds: float, clients: int) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.load", url, str(seconds), str(clients)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(out.stdout)
+@dataclass
+class Cell:
+    times: list[float] = field(default_factory=list)
+    rows: int | None = None
+    error: str | None = None
 
 
-def main() -> None:
-    seconds = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
-    clients = int(os.environ.get("BENCH_HTTP_CLIENTS", "4"))
+def rows_of(body: dict[str, Any]) -> int:
+    if "results" in body:
+        return len(body["results"]["bindings"])
+    return len(body["rows"])
+
+
+def build_scale(scale: int, tmp: Path) -> tuple[Path, Path]:
+    """The synthetic store at ``scale`` (in a service var layout) and its N-Quads."""
+    var = tmp / "var"
+    store_dir = var / "stores" / f"synthetic-{scale}"
+    store_dir.parent.mkdir(parents=True)
+    prebuilt = os.environ.get(f"BENCH_HTTP_STORE_{scale}")
+    if prebuilt:  # a store bench.build_one made before (the 1M build takes minutes)
+        shutil.copytree(prebuilt, store_dir)
+    else:
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.build_one", str(scale), str(store_dir)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        print(f"  built: {child.stdout.strip()}", file=sys.stderr)
+    (var / "current").symlink_to(store_dir)
+    nquads = tmp / "graph.nq"
+    store = OxigraphStore(store_dir, read_only=True)
+    nquads.write_bytes(store.dump("nquads"))
+    store.close()
+    return var, nquads
+
+
+def texts(var: Path, only: set[str]) -> dict[str, tuple[str, str]]:
+    """Per question: the SPARQL the service runs for its first page, and the named question's path."""
+    store = OxigraphStore(var / "current", read_only=True)
+    out = {}
+    for name, query in load_catalogue(ROOT / "queries").items():
+        if only and name not in only:
+            continue
+        params: dict[str, Any] = {p.name: AS_OF for p in query.parameters if p.type == "date" and p.name != "from"}
+        params.update(SYNTHETIC_PARAMS.get(name, {}))
+        text, _ = paged_text(store, query, params, PAGE, 0)
+        out[name] = (sparql_prefix_block() + text, f"/queries/{name}?{urllib.parse.urlencode(params)}")
+    store.close()
+    return out
+
+
+def start_servers(var: Path, nquads: Path, tmp: Path) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
+    """Every server on its own port; the SPARQL endpoint URL of each."""
     processes: list[subprocess.Popen[bytes]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        var = Path(tmp) / "var"
+    endpoints: dict[str, str] = {}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    oxigraph = Path(sys.executable).parent / "oxigraph"
+    server_dir = tmp / "oxigraph-server"
+    subprocess.run(
+        [str(oxigraph), "load", "--location", str(server_dir), "--file", str(nquads)], check=True, capture_output=True
+    )
+    warm_var = tmp / "var-warm"
+    shutil.copytree(var, warm_var, symlinks=True)  # the writer of each service holds its store open
+    (warm_var / "current").unlink()
+    (warm_var / "current").symlink_to(warm_var / "stores" / next(iter((var / "stores").iterdir())).name)
+    for name, folder, cache in (("service cold", var, "off"), ("service warm", warm_var, "on")):
+        port = free_port()
         env = {
             **os.environ,
-            "ALLIANCE_GRAPH_VAR": str(var),
-            "ALLIANCE_GRAPH_QUERY_TIMEOUT": "120",
-            # the load comes from one address; the per-client limit is for fairness, not for this
+            "ALLIANCE_GRAPH_VAR": str(folder),
+            "ALLIANCE_GRAPH_ANSWER_CACHE": cache,
+            "ALLIANCE_GRAPH_QUERY_TIMEOUT": str(TIMEOUT_S),
+            "ALLIANCE_GRAPH_READERS": "2",  # one request at a time: two workers, not eight copies
             "ALLIANCE_GRAPH_CLIENT_CONCURRENCY": "64",
+            "ALLIANCE_GRAPH_MAX_ROWS": "100000",
         }
-        build_on_disk(ProjectPaths(ROOT, var=var))
-        store = open_current(var)
-        nquads = Path(tmp) / "graph.nq"
-        nquads.write_bytes(store.dump("nquads"))
-        query = load_catalogue(ROOT / "queries")["bloc-members-cooperating-with"]
-        text, _ = paged_text(store, query, {"as_of": AS_OF}, 100, 0)
-        store.close()
-        sparql = sparql_prefix_block() + text
-        encoded = urllib.parse.urlencode({"query": sparql})
-        peers = os.environ.get("BENCH_HTTP_PEERS", "rdflib-endpoint minimal oxigraph-server").split()
-        ports = {name: free_port() for name in ("service", "rdflib-endpoint", "minimal", "oxigraph-server")}
-        oxigraph = Path(sys.executable).parent / "oxigraph"
-        server_dir = Path(tmp) / "oxigraph-server"
-        subprocess.run(
-            [str(oxigraph), "load", "--location", str(server_dir), "--file", str(nquads)],
-            check=True,
-            capture_output=True,
-        )
+        cmd = [sys.executable, "-m", "alliance_graph", "serve", "--port", str(port)]
+        processes.append(subprocess.Popen(cmd, env=env, cwd=ROOT, **quiet))  # type: ignore[call-overload]
+        endpoints[name] = f"http://127.0.0.1:{port}"
+    # the bare handler on disk opens the Oxigraph server's folder: two read-only openings are safe,
+    # a read-only one beside the service's writer would not be
+    for name, data in ((RATIO_BASE, server_dir), (REFERENCE, nquads)):
+        port = free_port()
+        cmd = [sys.executable, "-m", "bench.peers", "minimal", str(port), str(data.resolve())]
+        processes.append(subprocess.Popen(cmd, cwd=ROOT, **quiet))  # type: ignore[call-overload]
+        endpoints[name] = f"http://127.0.0.1:{port}"
+    port = free_port()
+    cmd = [
+        str(oxigraph),
+        "serve-read-only",
+        "--location",
+        str(server_dir),
+        "--union-default-graph",
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    processes.append(subprocess.Popen(cmd, **quiet))  # type: ignore[call-overload]
+    endpoints["oxigraph server"] = f"http://127.0.0.1:{port}"
+    for url in endpoints.values():
+        wait(url + "/")
+    return endpoints, processes
+
+
+def sparql_url(server: str, base: str) -> str:
+    return base + ("/query" if server == "oxigraph server" else "/sparql")
+
+
+def measure(scale: int, runs: int, only: set[str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        started = time.monotonic()
+        var, nquads = build_scale(scale, tmp)
+        questions = texts(var, only)
+        endpoints, processes = start_servers(var, nquads, tmp)
+        print(f"  servers up after {time.monotonic() - started:.0f} s", file=sys.stderr)
+        cases: list[tuple[str, str, str, dict[str, str] | None]] = []  # question, column, url, params
+        for name, (sparql, path) in questions.items():
+            for server in SERVERS:
+                cases.append((name, f"{server} /sparql", sparql_url(server, endpoints[server]), {"query": sparql}))
+            for server in ("service cold", "service warm"):
+                cases.append((name, f"{server} /queries", endpoints[server] + path, None))
+        cells: dict[tuple[str, str], Cell] = {(q, c): Cell() for q, c, _u, _p in cases}
         try:
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "alliance_graph", "serve", "--port", str(ports["service"])],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-            for peer in [p for p in ("rdflib-endpoint", "minimal") if p in peers]:
-                processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "bench.peers", peer, str(ports[peer]), str(nquads)],
-                        cwd=ROOT,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
-                )
-            processes.append(
-                subprocess.Popen(
-                    [
-                        str(oxigraph) if "oxigraph-server" in peers else "true",
-                        "serve-read-only",
-                        "--location",
-                        str(server_dir),
-                        "--union-default-graph",
-                        "--bind",
-                        f"127.0.0.1:{ports['oxigraph-server']}",
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-            service = f"http://127.0.0.1:{ports['service']}"
-            endpoints = {
-                "service /sparql": f"{service}/sparql",
-                "rdflib-endpoint": f"http://127.0.0.1:{ports['rdflib-endpoint']}/sparql",
-                "minimal FastAPI + pyoxigraph": f"http://127.0.0.1:{ports['minimal']}/sparql",
-                "oxigraph server": f"http://127.0.0.1:{ports['oxigraph-server']}/query",
-            }
-            wanted = {"rdflib-endpoint": "rdflib-endpoint", "minimal FastAPI + pyoxigraph": "minimal"}
-            wanted["oxigraph server"] = "oxigraph-server"
-            endpoints = {k: v for k, v in endpoints.items() if k == "service /sparql" or wanted[k] in peers}
-            for url in endpoints.values():
-                wait(url.rsplit("/", 1)[0] + "/")
-            two_hop = urllib.parse.urlencode({"query": sparql_prefix_block() + TWO_HOP})
-            cases = {("two-hop join", name): f"{url}?{two_hop}" for name, url in endpoints.items()}
-            cases |= {("user's question", name): f"{url}?{encoded}" for name, url in endpoints.items()}
-            cases[("user's question", "service /queries")] = (
-                f"{service}/queries/bloc-members-cooperating-with?as_of={AS_OF}"
-            )
-            results: dict[tuple[str, str], dict[str, float] | None] = {}
-            for key, url in cases.items():
-                try:
-                    httpx.get(url, timeout=WARM_UP_S)
-                except httpx.TimeoutException:
-                    results[key] = None
-                    continue
-                results[key] = load(url, seconds, clients)
+            with httpx.Client(timeout=TIMEOUT_S, headers=JSON_ACCEPT) as client:
+                for round_ in range(runs + 1):
+                    shift = round_ % len(SERVERS)
+                    ordered = sorted(cases, key=lambda c: (c[0], (hash_column(c[1]) + shift) % (len(SERVERS) + 2)))
+                    for question, column, url, params in ordered:
+                        cell = cells[(question, column)]
+                        if cell.error is not None:
+                            continue
+                        began = time.perf_counter()
+                        try:
+                            if column == "oxigraph server /sparql":  # its GET refuses URLs over 8 kB
+                                assert params is not None
+                                headers = {**JSON_ACCEPT, "Content-Type": "application/sparql-query"}
+                                response = client.post(url, content=params["query"].encode(), headers=headers)
+                            else:
+                                response = client.get(url, params=params)
+                        except httpx.HTTPError as exc:
+                            cell.error = type(exc).__name__
+                            continue
+                        elapsed = (time.perf_counter() - began) * 1000
+                        if response.status_code != 200:
+                            cell.error = f"HTTP {response.status_code}"
+                            continue
+                        cell.rows = rows_of(response.json())
+                        if round_:  # the first round is untimed (it also fills the warm cache)
+                            cell.times.append(elapsed)
+                        elif elapsed > CELL_BUDGET_S * 1000 and "warm" not in column:  # warm: hits follow
+                            cell.times.append(elapsed)
+                            cell.error = "1 run"  # no more requests for this cell
+                    print(f"  round {round_} done at {time.monotonic() - started:.0f} s", file=sys.stderr)
+            memory = {name: rss_mb([p.pid]) for name, p in zip(SERVERS, processes, strict=True)}
         finally:
             for process in processes:
                 process.kill()
                 process.wait(10)
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else {}
-    print(f"HTTP, {clients} clients x {seconds:g} s from a second process, curated graph")
-    print(f"before = {baseline.get('_measured', 'no baseline')}")
-    print("query | server | req/s | before req/s | median ms | p95 ms | errors | x rdflib-endpoint | x minimal")
-    print("--- | --- | --- | --- | --- | --- | --- | --- | ---")
-    for (query_name, name), r in results.items():
-        before = baseline.get(f"{query_name} | {name}", "")
-        if r is None:
-            print(f"{query_name} | {name} | no answer within {WARM_UP_S} s | {before} | | | | |")
-            continue
-        base = results.get((query_name, "rdflib-endpoint"))
-        minimal = results.get((query_name, "minimal FastAPI + pyoxigraph"))
-        versus_base = f"{r['rps'] / base['rps']:.0f}" if base and base["rps"] else "n/a"
-        versus_minimal = f"{r['rps'] / minimal['rps']:.2f}" if minimal and minimal["rps"] else "n/a"
-        print(
-            f"{query_name} | {name} | {r['rps']:.1f} | {before} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
-            f"{r['errors']} | {versus_base} | {versus_minimal}"
-        )
+        triples = sum(1 for line in nquads.read_bytes().splitlines() if line.strip())
+    return {
+        "scale": scale,
+        "triples": triples,
+        "seconds": time.monotonic() - started,
+        "cells": cells,
+        "memory_mb": memory,
+    }
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of processes and their children (the service's workers), in MB."""
+    total = 0
+    for pid in pids:
+        out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)], capture_output=True, text=True)
+        total += sum(int(x) for x in out.stdout.split())
+    return total / 1024
+
+
+COLUMNS = [f"{s} /sparql" for s in SERVERS] + ["service cold /queries", "service warm /queries"]
+
+
+def hash_column(column: str) -> int:
+    return COLUMNS.index(column)
+
+
+def verdict(cell: Cell, reference: Cell, named: bool) -> str:
+    if cell.error == "1 run":
+        return " (1 run)" + verdict(Cell(rows=cell.rows), reference, named)
+    if cell.error is not None:
+        return cell.error
+    if reference.rows is None or cell.rows is None:
+        return ""
+    expected = min(reference.rows, PAGE) if named else reference.rows
+    return "" if cell.rows == expected else f" WRONG ({cell.rows} rows, {expected} expected)"
+
+
+def table(result: dict[str, Any]) -> str:
+    cells: dict[tuple[str, str], Cell] = result["cells"]
+    questions = sorted({q for q, _c in cells})
+    head = ["question", "rows", *COLUMNS]
+    lines = [
+        f"### {result['scale']:,} synthetic triples ({result['triples']:,} quads served), "
+        f"{result['seconds']:.0f} s for this scale",
+        "",
+        "median ms (x the bare handler on disk)",
+        "",
+        " | ".join(head),
+        " | ".join("---" for _ in head),
+    ]
+    for question in questions:
+        reference = cells[(question, f"{REFERENCE} /sparql")]
+        base = cells[(question, f"{RATIO_BASE} /sparql")]
+        base_ms = statistics.median(base.times) if base.times else None
+        row = [question, str(reference.rows if reference.rows is not None else "?")]
+        for column in COLUMNS:
+            cell = cells[(question, column)]
+            note = verdict(cell, reference, column.endswith("/queries"))
+            if not cell.times:
+                row.append(note or "–")
+                continue
+            ms = statistics.median(cell.times)
+            ratio = f" (x{ms / base_ms:.2f})" if base_ms else ""
+            row.append(f"{ms:.1f}{ratio}{note}")
+        lines.append(" | ".join(row))
+    lines.append("")
+    lines.append(
+        "resident memory after the rounds (MB, a service with its writer and 2 workers): "
+        + ", ".join(f"{name} {mb:.0f}" for name, mb in result["memory_mb"].items())
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    scales = [int(s) for s in os.environ.get("BENCH_HTTP_SCALES", "100000,1000000").split(",") if s]
+    runs = int(os.environ.get("BENCH_HTTP_RUNS", "5"))
+    only = {q for q in os.environ.get("BENCH_HTTP_QUESTIONS", "").split(",") if q}
+    began = time.monotonic()
+    reports = []
+    if shutil.which("virtuoso-t") is None:
+        reports.append("Virtuoso: skipped (virtuoso-t is not installed; Debian package virtuoso-opensource)")
+    else:
+        reports.append("Virtuoso: virtuoso-t is installed but this harness has no loader for it yet: skipped")
+    results = []
+    for scale in scales:  # smallest first: the 1M run, the slow one, runs once at the end
+        print(f"scale {scale:,} ...", file=sys.stderr)
+        result = measure(scale, runs if scale < 1_000_000 else max(2, runs // 2), only)
+        results.append(result)
+        reports.append(table(result))
+        print(reports[-1])
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    reports.append(
+        f"{stamp}, {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"whole run {time.monotonic() - began:.0f} s"
+    )
+    print("\n\n".join(reports[:1] + reports[-1:]))
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    serial = [{**r, "cells": {f"{q} | {c}": vars(cell) for (q, c), cell in r["cells"].items()}} for r in results]
+    (out / f"http-{stamp}.json").write_text(json.dumps({"reports": reports, "results": serial}, indent=2))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The peers the service is measured against, each serving the same data over HTTP.
 
 python -m bench.peers rdflib-endpoint PORT FILE.nq   # rdflib-endpoint on rdflib's store
-python -m bench.peers minimal PORT FILE.nq           # the least FastAPI can do over pyoxigraph
+python -m bench.peers minimal PORT FILE.nq           # the least FastAPI can do over pyoxigraph (in memory)
+python -m bench.peers minimal-disk PORT STORE_DIR    # the same handler over the store on disk, read-only
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ def rdflib_endpoint_app(data: Path) -> object:
 def minimal_app(data: Path) -> object:
     import pyoxigraph as ox
 
-    store = ox.Store()
-    store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+    if data.is_dir():
+        store = ox.Store.read_only(str(data))
+    else:
+        store = ox.Store()
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
     app = FastAPI()
 
     @app.get("/sparql")

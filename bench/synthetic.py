@@ -1,7 +1,9 @@
 """A seeded synthetic graph shaped like the curated one, at any size.
 
-It writes what the build would produce from data/ (facts with their sources and the
-``ag:validFrom`` bounds of exact dates) as N-Triples, so that the build's own rules derive the
+It writes what the build would produce from data/ (facts with their sources, their citations
+with quotes, the sources' reliability tiers, the parties of cooperation instruments, the kinds of
+measures, and the date windows ``ag:possibleFrom``/``ag:validFrom``/``ag:validUntil``/
+``ag:possibleUntil``/``ag:knownBy`` of exact dates) as N-Triples, so that the build's own rules derive the
 rest. A share of the facts uses the real keys (``alliance:brics``, ``state:CHN``,
 ``tech:artificial-intelligence``) so that every named question has answers at every scale.
 """
@@ -32,6 +34,8 @@ TECHS = [
 ]
 ROLES = ["founding-member", "member", "partner-country", "invited", "signatory"]
 COOPERATION = ["Agreement", "Partnership", "JointStatement", "Directive"]
+MEASURE_KINDS = ["export-ban", "full-blocking", "import-ban", "entity-listing", "export-licence-requirement"]
+TIERS = ["official", "wire", "press", "other", "aggregator"]
 STATES = [
     "BRA",
     "RUS",
@@ -79,7 +83,7 @@ def _date(day: dt.date) -> str:
 def triples(target: int, seed: int = 7) -> Iterator[str]:
     """N-Triples lines, about ``target`` of them (the build then derives about a quarter more)."""
     rng = random.Random(seed)
-    units = max(target // 42, 10)
+    units = max(target // 92, 10)
     n_alliances = max(units // 60, 8)
     n_institutions = max(units // 8, 20)
     n_sources = max(units // 4, 10)
@@ -100,6 +104,7 @@ def triples(target: int, seed: int = 7) -> Iterator[str]:
         yield f"{src} <{AG}publisher> {_lit(f'Publisher {i % 97}')} ."
         yield f"{src} <{AG}published> {_date(day())} ."
         yield f"{src} <{AG}quote> {_lit('A synthetic quote.')} ."
+        yield f"{src} <{AG}tier> <{ID}tier/{TIERS[i % len(TIERS)]}> ."
     alliances = ["<" + ID + "alliance/brics>"] + [_iri("alliance", f"syn-{i}") for i in range(n_alliances)]
     for i, alliance in enumerate(alliances):
         yield typed(alliance, "AIInitiative" if i % 2 else "InformalBloc")
@@ -118,13 +123,22 @@ def triples(target: int, seed: int = 7) -> Iterator[str]:
         begin = day()
         yield typed(node, cls)
         yield f"{node} <{AG}startDate> {_date(begin)} ."
+        yield f"{node} <{AG}possibleFrom> {_date(begin)} ."
         yield f"{node} <{AG}validFrom> {_date(begin)} ."
-        for src in rng.sample(sources, 2):
+        yield f"{node} <{AG}knownBy> {_date(begin)} ."
+        key = node[len(ID) + 1 : -1].replace("/", "-")
+        for n, src in enumerate(rng.sample(sources, 2)):
             yield f"{node} <{PROV}> {src} ."
+            citation = _iri("citation", f"{key}-{n}")
+            yield f"{node} <{AG}citation> {citation} ."
+            yield typed(citation, "Citation")
+            yield f"{citation} <{AG}document> {src} ."
+            yield f"{citation} <{AG}quote> {_lit('A synthetic quote.')} ."
         if rng.random() < 0.1:
             end = begin + dt.timedelta(days=rng.randrange(1, 2000))
             yield f"{node} <{AG}endDate> {_date(end)} ."
             yield f"{node} <{AG}validUntil> {_date(end)} ."
+            yield f"{node} <{AG}possibleUntil> {_date(end)} ."
 
     for u in range(units):
         m = _iri("membership", f"syn-{u}")
@@ -135,9 +149,10 @@ def triples(target: int, seed: int = 7) -> Iterator[str]:
         yield f"{m} <{AG}role> {_iri('role', rng.choice(ROLES))} ."
         c = _iri("cooperation", f"syn-{u}")
         yield from fact(c, rng.choice(COOPERATION))
-        yield f"{c} <{AG}participant> {_iri('state', rng.choice(STATES))} ."
-        yield f"{c} <{AG}participant> {rng.choice(institutions)} ."
-        yield f"{c} <{AG}counterpart> {_iri('state', rng.choice(STATES))} ."
+        yield f"{c} <{AG}partyA> {_iri('state', rng.choice(STATES))} ."
+        other = rng.choice(institutions) if u % 5 == 0 else _iri("state", rng.choice(STATES))
+        yield f"{c} <{AG}partyB> {other} ."
+        yield f"{c} <{AG}status> {_lit('signed')} ."
         yield f"{c} <{AG}topic> {_iri('technology', rng.choice(TECHS))} ."
         yield f"{c} <{LABEL}> {_lit(f'Synthetic cooperation {u}')} ."
         if u % 2 == 0:
@@ -147,6 +162,7 @@ def triples(target: int, seed: int = 7) -> Iterator[str]:
             target = _iri("state", rng.choice(STATES)) if u % 4 else rng.choice(institutions)
             yield f"{s} <{AG}target> {target} ."
             yield f"{s} <{AG}restricts> {_iri('technology', rng.choice(TECHS))} ."
+            yield f"{s} <{AG}measureKind> {_iri('measure-kind', rng.choice(MEASURE_KINDS))} ."
             yield f"{s} <{LABEL}> {_lit(f'Synthetic measure {u}')} ."
     index = _iri("ranking", "global-ai-index-2024")
     yield typed(index, "RankingIndex")

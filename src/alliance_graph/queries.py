@@ -13,6 +13,11 @@ are and ``possible`` otherwise, and ``?fact_since`` / ``?fact_until`` are its da
 the sources give them (``date unknown`` when none does). ``# @certainty ?c1 ?c2`` combines such
 values into the ``certainty`` column and keeps only certain rows unless the question is asked with
 ``certainty=possible`` (a parameter every such question gets).
+
+A question whose rows are costly to complete (their sources grouped, their labels joined) may
+put ``# @page`` after the ORDER BY of an inner SELECT that already yields the rows in their final
+order: the page's LIMIT/OFFSET go there, so only one page of rows is completed, instead of at the
+end of the text. The outer query must keep the inner order (the same ORDER BY).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .namespaces import expand, shorten
 from .store import Answer, Store
 
 BINDINGS_MARK = "# @bindings"
+PAGE_MARK = "# @page"
 HOLDS = re.compile(r"^[ \t]*# @holds((?:[ \t]+\?[a-z][a-z0-9_]*)+)[ \t]+AS[ \t]+\?([a-z][a-z0-9_]*)[ \t]*$", re.M)
 CERTAINTY = re.compile(r"^[ \t]*# @certainty((?:[ \t]+\?[a-z][a-z0-9_]*)*)[ \t]*$", re.M)
 CERTAINTY_PARAM = "certainty"
@@ -354,7 +360,10 @@ def paged_text(
     if limit < 1 or offset < 0:
         raise ParameterError("limit" if limit < 1 else "offset", "must be positive")
     text, _bound = bind(query, values, store)
-    return f"{text}LIMIT {limit + 1}\nOFFSET {offset}\n", text
+    page = f"LIMIT {limit + 1}\nOFFSET {offset}\n"
+    if PAGE_MARK in text:
+        return text.replace(PAGE_MARK, page, 1), text.replace(PAGE_MARK, "", 1)
+    return f"{text}{page}", text
 
 
 def page_of(answer: Answer, limit: int, offset: int, text: str) -> QueryPage:

@@ -31,6 +31,18 @@ def _int(name: str, default: int) -> int:
     return int(_number(name, default))
 
 
+def _switch(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    text = raw.strip().lower()
+    if text in {"on", "1", "true", "yes"}:
+        return True
+    if text in {"off", "0", "false", "no"}:
+        return False
+    raise StoreError(f"{name}={raw!r} is not on or off")
+
+
 def _readers() -> int:
     return _int("ALLIANCE_GRAPH_READERS", max(4, (os.cpu_count() or 2) * 2))
 
@@ -57,6 +69,9 @@ class Settings:
     max_answer_bytes: int = field(default_factory=lambda: _int("ALLIANCE_GRAPH_MAX_ANSWER_BYTES", 32_000_000))
     #: ALLIANCE_GRAPH_CACHE_BYTES: bytes the answer cache may hold.
     cache_bytes: int = field(default_factory=lambda: _int("ALLIANCE_GRAPH_CACHE_BYTES", 64_000_000))
+    #: ALLIANCE_GRAPH_ANSWER_CACHE: ``off`` answers every request cold (no answer or page is kept):
+    #: for measuring what a first request costs, and for the benchmark's cold column.
+    answer_cache: bool = field(default_factory=lambda: _switch("ALLIANCE_GRAPH_ANSWER_CACHE", True))
     #: ALLIANCE_GRAPH_READERS: query worker processes (default: twice the cores, at least 4).
     readers: int = field(default_factory=_readers)
     #: ALLIANCE_GRAPH_CLIENT_CONCURRENCY: queries one client address may have in flight (429 beyond).

@@ -185,7 +185,8 @@ class Limits:
 
 class AnswerCache:
     """Serialised answers of one dataset version, least recently used first, within a byte
-    budget; an entry larger than an eighth of the budget is not kept."""
+    budget; an entry larger than an eighth of the budget is not kept. A budget of 0 is the
+    cold switch (``ALLIANCE_GRAPH_ANSWER_CACHE=off``): nothing is kept, every request computes."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -203,6 +204,8 @@ class AnswerCache:
     def get(self, tag: str, key: Hashable) -> tuple[bytes, bool, str | None] | None:
         if tag != self.tag:
             self.clear(tag)
+        if not self.budget:
+            return None
         entry = self._data.get(key)
         if entry is None:
             self.misses += 1
@@ -214,7 +217,7 @@ class AnswerCache:
     def put(self, tag: str, key: Hashable, payload: bytes, truncated: bool, media: str | None) -> None:
         if tag != self.tag:
             self.clear(tag)
-        if len(payload) > self.budget // 8 or key in self._data:
+        if not self.budget or len(payload) > self.budget // 8 or key in self._data:
             return
         self._data[key] = (payload, truncated, media)
         self.size += len(payload)

@@ -26,7 +26,7 @@ class ServiceState:
             client_concurrency=settings.client_concurrency,
             queue_timeout=settings.query_timeout,
             max_answer_bytes=settings.max_answer_bytes,
-            cache_bytes=settings.cache_bytes,
+            cache_bytes=settings.cache_bytes if settings.answer_cache else 0,
             remote_allow=settings.remote_allow,
         )
         executor = Executor(settings.store, settings.var_dir, limits)

@@ -32,6 +32,20 @@ MAX_NESTING = 200
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FROM_FALLBACK = re.compile(r"\bFROM\s+(NAMED\s+)?[<\w]", re.IGNORECASE)
+#: Whether the parser must run to find a FROM clause: the keyword, not ``?from``, ``$from``,
+#: ``ag:possibleFrom`` or ``x:from`` (a named question has such names and no FROM; parsing it
+#: with rdflib cost its worker 50-400 ms on every first run).
+_FROM_KEYWORD = re.compile(r"(?<![\w?$:])from\s*(named\b\s*)?[<\w:]")
+#: Strings, IRIs and comments, in the order the SPARQL grammar reads them: a "from" in a comment
+#: or a string is no keyword (IRIs are kept: ``FROM <…>`` needs its IRI).
+_LEXEMES = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+
+
+def _code(text: str) -> str:
+    """The text without its strings and comments (each left as one space)."""
+    return _LEXEMES.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
 
 
 class QueryTooComplex(ValueError):
@@ -128,7 +142,7 @@ def analyse(text: str, update: bool = False, dataset: bool = True) -> Analysis:
     expanded = expand_escapes(text)
     lowered = expanded.lower()
     maybe_remote = "service" in lowered or (update and "load" in lowered)
-    maybe_dataset = dataset and not update and "from" in lowered
+    maybe_dataset = dataset and not update and _FROM_KEYWORD.search(_code(lowered)) is not None
     if not maybe_remote and not maybe_dataset:
         return Analysis(False, ())
     from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
