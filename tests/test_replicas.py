@@ -170,6 +170,7 @@ class Load:
     failures: list[str] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    during: int = 0
 
     def client(self, deadline: float) -> None:
         done = 0
@@ -192,8 +193,10 @@ class Load:
             worker.start()
         while len(self.answers) < 20 * self.threads and time.monotonic() < deadline:
             time.sleep(0.01)
+        before = len(self.answers) + len(self.failures)
         action.start()
         action.join(deadline_s)
+        self.during = len(self.answers) + len(self.failures) - before
         self.stop.set()
         for worker in workers:
             worker.join(deadline_s)
@@ -220,7 +223,7 @@ def test_rollout_under_load_drops_nothing_and_never_mixes(replica_set: ReplicaSe
     assert all(replica_snapshot(f"sparql+http://{r.address}/query") == new.id for r in replica_set.replicas)
     print(
         f"\nrollout: {reports[0].seconds:.2f} s ({', '.join(f'{s:.2f}' for s in reports[0].steps)} per replica), "
-        f"{len(load.answers)} reads served, {len(load.failures)} failed"
+        f"{load.during} reads during it, {len(load.answers)} in all, {len(load.failures)} failed"
     )
 
 

@@ -294,7 +294,7 @@ class Executor:
         self.restarts = 0
         self._pending: list[_Pending] = []
         self._drainer: asyncio.Task[None] | None = None
-        self._snapshots: OrderedDict[str, DatasetVersion] = OrderedDict()
+        self._snapshots: OrderedDict[str, tuple[DatasetVersion, dict[str, Any]]] = OrderedDict()
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -365,7 +365,8 @@ class Executor:
         if self.spec.kind == "remote":
             named = self._snapshot_version(None, sequence)
             if named is not None:
-                return named
+                self._build_info = named[1]
+                return named[0]
         if not self._build_info:
             self._build_info = build_info(store)
         info = self._build_info
@@ -379,10 +380,11 @@ class Executor:
             graphs=tuple(store.graph_names()),
         )
 
-    def _snapshot_version(self, wanted: str | None, sequence: int) -> DatasetVersion | None:
-        """The version of snapshot ``wanted`` (of whichever snapshot answers, when None), from a
-        row in which the data names that snapshot; None if the data names no snapshot (a plain
-        server) or no replica serving ``wanted`` answered."""
+    def _snapshot_version(self, wanted: str | None, sequence: int) -> tuple[DatasetVersion, dict[str, Any]] | None:
+        """The version and build facts of snapshot ``wanted`` (of whichever snapshot answers,
+        when None), from a row in which the data names that snapshot; None if the data names no
+        snapshot (a plain server) or no replica serving ``wanted`` answered. The snapshot's name
+        is not counted among the dataset's triples: it says which copy answered."""
         from ..publish import SNAPSHOT_QUERY
         from ..results import plain
 
@@ -393,16 +395,27 @@ class Executor:
             row = {k: plain(v) if v is not None else None for k, v in rows[0].items()} if rows else {}
             if row.get("snapshot") is None or (wanted is not None and str(row["snapshot"]) != wanted):
                 continue
-            return DatasetVersion(
+            info = {
+                key: row[column]
+                for key, column in (
+                    ("created", "created"),
+                    ("ontologyVersion", "ontologyVersion"),
+                    ("softwareVersion", "softwareVersion"),
+                    ("triples", "buildTriples"),
+                )
+                if row.get(column) is not None
+            }
+            version = DatasetVersion(
                 build=f"{self.spec.kind}-{row.get('created') or 'unknown'}",
                 data_commit=str(row["dataCommit"]) if row.get("dataCommit") else None,
                 ontology=str(row["ontologyVersion"]) if row.get("ontologyVersion") else None,
                 sequence=sequence,
                 published=time.time(),
-                triples=int(row.get("triples") or 0),
+                triples=max(0, int(row.get("triples") or 0) - 1),
                 graphs=tuple(store.graph_names()),
                 snapshot=str(row["snapshot"]),
             )
+            return version, info
         return None
 
     async def _answered_by(self, snapshot: str | None, version: DatasetVersion) -> DatasetVersion:
@@ -412,22 +425,25 @@ class Executor:
         known = self._snapshots.get(snapshot)
         if known is None:
             found = await asyncio.to_thread(self._snapshot_version, snapshot, version.sequence)
-            known = found or DatasetVersion(
-                build=f"{self.spec.kind}-unknown",
-                data_commit=None,
-                ontology=None,
-                sequence=version.sequence,
-                published=time.time(),
-                triples=0,
-                graphs=version.graphs,
-                snapshot=snapshot,
+            known = found or (
+                DatasetVersion(
+                    build=f"{self.spec.kind}-unknown",
+                    data_commit=None,
+                    ontology=None,
+                    sequence=version.sequence,
+                    published=time.time(),
+                    triples=0,
+                    graphs=version.graphs,
+                    snapshot=snapshot,
+                ),
+                {},
             )
             self._snapshots[snapshot] = known
             while len(self._snapshots) > 16:
                 self._snapshots.popitem(last=False)
         if snapshot > (version.snapshot or ""):  # ids sort by publication time: the newest is current
-            self._version = known
-        return known
+            self._version, self._build_info = known[0], known[1] or self._build_info
+        return known[0]
 
     def version(self) -> DatasetVersion:
         if self._version is None:

@@ -138,6 +138,29 @@ class RemoteStore(Store):
             self._graphs_read = time.monotonic()
         return self._graphs
 
+    def _query_request(
+        self,
+        text: str,
+        accept: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> urllib.request.Request:
+        params: list[tuple[str, str]] = [("query", sparql_prefix_block() + text)]
+        if default_graphs or named_graphs or not names_dataset(text):
+            graphs = self.graph_names()
+            params += [("default-graph-uri", g) for g in (default_graphs or graphs)]
+            params += [("named-graph-uri", g) for g in (named_graphs or graphs)]
+        return urllib.request.Request(
+            self.query_url,
+            data=urllib.parse.urlencode(params).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+
+    def query_bytes(self, text: str, accept: str = "application/sparql-results+json") -> bytes:
+        """The server's answer to a query as it sent it (for callers that parse it natively)."""
+        return self._send(self._query_request(text, accept), max(self.timeout, 600))[1]
+
     def query(
         self,
         text: str,
@@ -147,19 +170,9 @@ class RemoteStore(Store):
         max_rows: int | None = None,
         deadline: float | None = None,
     ) -> Answer:
-        params: list[tuple[str, str]] = [("query", sparql_prefix_block() + text)]
-        if default_graphs or named_graphs or not names_dataset(text):
-            graphs = self.graph_names()
-            params += [("default-graph-uri", g) for g in (default_graphs or graphs)]
-            params += [("named-graph-uri", g) for g in (named_graphs or graphs)]
         timeout = max(0.1, deadline - time.monotonic()) if deadline is not None else None
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
-        request = urllib.request.Request(
-            self.query_url,
-            data=urllib.parse.urlencode(params).encode(),
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-        )
+        request = self._query_request(text, accept, default_graphs, named_graphs)
         media, body, snapshot = self._send(request, timeout)
         if "json" in media:
             data = json.loads(body)
@@ -177,8 +190,13 @@ class RemoteStore(Store):
         graph.parse(data=body.decode("utf-8"), format="nt")
         return Answer("CONSTRUCT", graph=graph, snapshot=snapshot)
 
-    def update(self, text: str) -> None:
-        self._post(self.update_url, (sparql_prefix_block() + text).encode("utf-8"), "application/sparql-update")
+    def update(self, text: str, *, timeout: float | None = None) -> None:
+        self._post(
+            self.update_url,
+            (sparql_prefix_block() + text).encode("utf-8"),
+            "application/sparql-update",
+            timeout=timeout,
+        )
         self._graphs = None
 
     # --- loading ------------------------------------------------------------------------------
@@ -218,7 +236,7 @@ class RemoteStore(Store):
         old = [g for g in self.graph_names() if g.startswith(GRAPH_BASE) and URIRef(g) not in graphs]
         operations = [f"DROP SILENT GRAPH <{g}>" for g in old]
         operations += [f"MOVE SILENT {staged[name].n3()} TO {name.n3()}" for name in graphs]
-        self.update(" ;\n".join(operations))
+        self.update(" ;\n".join(operations), timeout=max(self.timeout, 600))  # a bulk swap, timed like a load
 
     def __len__(self) -> int:
         answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
