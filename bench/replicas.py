@@ -30,16 +30,24 @@ from alliance_graph.replicas import ReplicaSet
 from alliance_graph.store import RemoteStore
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Questions a reader asks, with parameters that exist in data/.
+#: Questions a reader asks, with parameters that exist in data/ (named questions: ~1 s each here).
 ASKED = [
     ("facts-about", {"subject": "state:RUS"}),
     ("alliance-members", {}),
     ("institutions-of-state", {"state": "state:CHN"}),
 ]
+#: Entity lookups (what an entity page reads first): milliseconds each.
+LOOKUPS = [f"SELECT ?p ?o WHERE {{ state:{code} ?p ?o }}" for code in ("RUS", "CHN", "USA", "IND", "BRA")]
 
 
 def load(
-    spec: str, clients: int, seconds: float, paths: ProjectPaths, during: threading.Thread | None = None
+    spec: str,
+    clients: int,
+    seconds: float,
+    paths: ProjectPaths,
+    during: threading.Thread | None = None,
+    *,
+    lookups: bool = False,
 ) -> dict[str, Any]:
     """Named questions answered by ``clients`` threads for ``seconds`` (or until ``during`` ends)."""
     catalogue = load_catalogue(paths.queries_dir)
@@ -52,9 +60,13 @@ def load(
         turn = index
         while not stop.is_set():
             name, values = ASKED[turn % len(ASKED)]
+            text = LOOKUPS[turn % len(LOOKUPS)]
             turn += 1
             try:
-                run(store, catalogue[name], values)
+                if lookups:
+                    store.query(text)
+                else:
+                    run(store, catalogue[name], values)
             except Exception as exc:
                 failures.append(f"{type(exc).__name__}: {exc}")
             else:
@@ -92,14 +104,16 @@ def main() -> None:
         with ReplicaSet(Path(tmp) / "set", replicas=args.replicas) as replicas:
             replicas.start(first)
             one = f"sparql+http://{replicas.replicas[0].address}/query"
-            rounds: dict[str, list[float]] = {"one server": [], "nginx": []}
+            rounds: dict[str, list[float]] = {}
             for _ in range(args.rounds):
-                for label, spec in (("one server", one), ("nginx", replicas.spec)):
-                    rounds[label].append(load(spec, args.clients, args.seconds, paths)["per_s"])
+                for mix in ("named questions", "entity lookups"):
+                    for label, spec in (("one server", one), ("nginx", replicas.spec)):
+                        measured = load(spec, args.clients, args.seconds, paths, lookups=mix == "entity lookups")
+                        rounds.setdefault(f"{mix}, {label}", []).append(measured["per_s"])
             second = publish_build(var, var / "snapshots")
             reports: list[Any] = []
             rollout = threading.Thread(target=lambda: reports.append(replicas.rollout(second)))
-            during = load(replicas.spec, args.clients, 0, paths, during=rollout)
+            during = load(replicas.spec, args.clients, 0, paths, during=rollout, lookups=True)
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",

@@ -268,16 +268,20 @@ def test_publish_from_the_cli(project: ProjectPaths, tmp_path: Path) -> None:
     env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(project.home)}
     env.pop("ALLIANCE_GRAPH_VAR", None)
     target = tmp_path / "published"
-    ran = subprocess.run(
-        [sys.executable, "-m", "alliance_graph", "publish", "--to", str(target), "--keep", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert ran.returncode == 0, ran.stderr
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "alliance_graph", "publish", "--to", str(target), *keep],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for keep in ([], ["--keep", "0"])
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
     manifest = current(target)
-    assert isinstance(manifest, Manifest) and manifest.id in ran.stdout
+    assert isinstance(manifest, Manifest) and manifest.id in runs[1].stdout
+    assert sorted(p.name for p in target.iterdir()) == sorted([manifest.id, f"{manifest.id}.json", "current.json"])
     bad = subprocess.run(
         [sys.executable, "-m", "alliance_graph", "publish", "--from", "memory", "--to", str(target)],
         env=env,

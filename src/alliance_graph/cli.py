@@ -415,7 +415,13 @@ def publish(
         ),
     ] = None,
     target: Annotated[Path | None, typer.Option("--to", help="The snapshot folder (default: var/snapshots).")] = None,
-    keep: Annotated[int, typer.Option(help="Older snapshots to keep besides the new one.", min=0)] = 2,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            help="Delete older snapshots but this many (default: keep all; delete none a replica still serves).",
+            min=0,
+        ),
+    ] = None,
 ) -> None:
     """Write a read-only snapshot for read replicas and announce it as current (current.json)."""
     from .publish import prune, publish_build, publish_endpoint
@@ -432,7 +438,7 @@ def publish(
     except StoreError as exc:
         fail(str(exc), 3)
     older = sorted(p.stem for p in root.glob("*.json") if p.stem not in {"current", manifest.id})
-    removed = prune(root, keep=set(older[-keep:]) if keep else set())
+    removed = [] if keep is None else prune(root, keep=set(older[-keep:]) if keep else set())
     typer.echo(f"published snapshot {manifest.id}: {manifest.triples} triples in {manifest.path}")
     if removed:
         typer.echo(f"removed {len(removed)} older snapshot(s)", err=True)
