@@ -291,3 +291,41 @@ def test_publish_from_the_cli(project: ProjectPaths, tmp_path: Path) -> None:
     )
     assert bad.returncode == 2 and "sparql+http" in bad.stderr
     shutil.rmtree(target)
+
+
+def test_the_replica_set_script_rolls_out_on_request(project: ProjectPaths, tmp_path: Path) -> None:
+    """deploy/replica_set.py: starts on the announced snapshot, rolls out on SIGHUP
+    (``request_rollout``), stops everything it started on SIGTERM."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from alliance_graph.replicas import read_state, request_rollout
+
+    require(have("nginx"), "nginx is not installed: apt-get install nginx")
+    snaps = tmp_path / "snaps"
+    first = publish_build(Path(project.var_dir), snaps)
+    env = {**os.environ, "ALLIANCE_GRAPH_HOME": str(project.home)}
+    command = [sys.executable, str(ROOT / "deploy" / "replica_set.py"), "--dir", str(tmp_path / "set")]
+    process = subprocess.Popen([*command, "--snapshots", str(snaps)], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "set" / "state.json").exists() and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            time.sleep(0.1)
+        state = read_state(tmp_path / "set")
+        assert state["serving"] == [first.id, first.id] and state["error"] is None
+        second = publish_build(Path(project.var_dir), snaps)
+        request_rollout(tmp_path / "set", second, timeout=60)
+        assert replica_snapshot(state["spec"]) == second.id
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(state["spec"].removeprefix("sparql+"), timeout=2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
