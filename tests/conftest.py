@@ -109,6 +109,9 @@ def fixture_store(fixture_built: ProjectPaths) -> Iterator[OxigraphStore]:
 #: Set (e.g. by .ci/run) to run the graph, query and service tests a second time on a real SPARQL
 #: server: the real data is then built into it, and the service is started on it.
 REMOTE = os.environ.get("ALLIANCE_GRAPH_TEST_STORE", "")
+#: Set (by .ci/run) to the folder of a running replica set (deploy/replica_set.py) whose balancer
+#: is REMOTE: the build goes to its writer, is published, and is rolled out to its replicas.
+REPLICAS = os.environ.get("ALLIANCE_GRAPH_TEST_REPLICAS", "")
 
 
 @pytest.fixture(scope="session")
@@ -119,6 +122,12 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectPaths, 
     _target, prepared = build_on_disk(paths)
     if REMOTE:
         build_remote(paths, REMOTE)
+    if REPLICAS:
+        from alliance_graph.publish import publish_endpoint
+        from alliance_graph.replicas import read_state, request_rollout
+
+        state = read_state(Path(REPLICAS))
+        request_rollout(Path(REPLICAS), publish_endpoint(state["writer"], Path(state["snapshots"])))
     return paths, prepared
 
 

@@ -405,6 +405,46 @@ def stats(
 
 
 @app.command()
+def publish(
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="A running SPARQL server to snapshot (the writer, sparql+http://host:port/query); "
+            "default: the current build on disk.",
+        ),
+    ] = None,
+    target: Annotated[Path | None, typer.Option("--to", help="The snapshot folder (default: var/snapshots).")] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            help="Delete older snapshots but this many (default: keep all; delete none a replica still serves).",
+            min=0,
+        ),
+    ] = None,
+) -> None:
+    """Write a read-only snapshot for read replicas and announce it as current (current.json)."""
+    from .publish import prune, publish_build, publish_endpoint
+
+    paths = project()
+    root = target or Path(paths.var_dir) / "snapshots"
+    try:
+        if source is None:
+            manifest = publish_build(Path(paths.var_dir), root)
+        elif parse_spec(source).kind == "remote":
+            manifest = publish_endpoint(source, root)
+        else:
+            fail(f"--from takes a sparql+http:// server, not {source!r}", 2)
+    except StoreError as exc:
+        fail(str(exc), 3)
+    older = sorted(p.stem for p in root.glob("*.json") if p.stem not in {"current", manifest.id})
+    removed = [] if keep is None else prune(root, keep=set(older[-keep:]) if keep else set())
+    typer.echo(f"published snapshot {manifest.id}: {manifest.triples} triples in {manifest.path}")
+    if removed:
+        typer.echo(f"removed {len(removed)} older snapshot(s)", err=True)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -517,7 +557,6 @@ def ontology_diff(
         typer.echo(line)
     if changes.removed_in_use:
         fail(f"{len(changes.removed_in_use)} removed term(s) still in use")
-
 
 
 @data_app.command("schema")

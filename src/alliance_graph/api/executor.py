@@ -39,6 +39,13 @@ with 8 readers from 93 s to 51 s.
 The dataset version (build, data commit, ontology version, update sequence) names every answer;
 the sequence is persisted by the writer before a checkpoint carries it, and a restart publishes a
 new one, so one version never names two different datasets.
+
+**Remote stores behind read replicas.** Each replica serves one snapshot
+(:mod:`alliance_graph.publish`), and during a rollout two snapshots answer side by side; so the
+version of a remote answer is that of the snapshot that computed it (``Answer.snapshot``, said by
+the balancer), never the one the service saw first. An answer from a snapshot not seen before
+makes the service read that snapshot's build facts; the row it takes is one in which the data
+itself names that snapshot.
 """
 
 from __future__ import annotations
@@ -117,6 +124,8 @@ def _raise(kind: str, message: str) -> None:
 
 #: Updates sent to the writer together at most (each its own transaction, one checkpoint).
 MAX_BATCH = 64
+#: Tries to read a new snapshot's build facts from a replica serving it (others may answer first).
+SNAPSHOT_TRIES = 12
 
 
 @dataclass
@@ -138,15 +147,17 @@ class DatasetVersion:
     triples: int
     graphs: tuple[str, ...] = ()
     checkpoint: str | None = field(default=None, compare=False)
+    snapshot: str | None = None
 
     @property
     def tag(self) -> str:
-        return f"{self.build}.{self.sequence}"
+        return f"{self.build}.{self.sequence}" + (f".{self.snapshot}" if self.snapshot else "")
 
     def header(self) -> str:
         return (
             f"build={self.build}; data={self.data_commit or 'unknown'}; "
             f"ontology={self.ontology or 'unknown'}; update={self.sequence}"
+            + (f"; snapshot={self.snapshot}" if self.snapshot else "")
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -155,6 +166,7 @@ class DatasetVersion:
             "dataCommit": self.data_commit,
             "ontologyVersion": self.ontology,
             "updateSequence": self.sequence,
+            "snapshot": self.snapshot,
         }
 
 
@@ -285,6 +297,7 @@ class Executor:
         self.restarts = 0
         self._pending: list[_Pending] = []
         self._drainer: asyncio.Task[None] | None = None
+        self._snapshots: OrderedDict[str, tuple[DatasetVersion, dict[str, Any]]] = OrderedDict()
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -352,6 +365,11 @@ class Executor:
 
         store = self._local
         assert store is not None
+        if self.spec.kind == "remote":
+            named = self._snapshot_version(None, sequence)
+            if named is not None:
+                self._build_info = named[1]
+                return named[0]
         if not self._build_info:
             self._build_info = build_info(store)
         info = self._build_info
@@ -364,6 +382,71 @@ class Executor:
             triples=len(store),
             graphs=tuple(store.graph_names()),
         )
+
+    def _snapshot_version(self, wanted: str | None, sequence: int) -> tuple[DatasetVersion, dict[str, Any]] | None:
+        """The version and build facts of snapshot ``wanted`` (of whichever snapshot answers,
+        when None), from a row in which the data names that snapshot; None if the data names no
+        snapshot (a plain server) or no replica serving ``wanted`` answered. The snapshot's name
+        is not counted among the dataset's triples: it says which copy answered."""
+        from ..publish import SNAPSHOT_QUERY
+        from ..results import plain
+
+        store = self._local
+        assert store is not None
+        for _ in range(SNAPSHOT_TRIES if wanted else 1):
+            rows = store.query(SNAPSHOT_QUERY).dicts()
+            row = {k: plain(v) if v is not None else None for k, v in rows[0].items()} if rows else {}
+            if row.get("snapshot") is None or (wanted is not None and str(row["snapshot"]) != wanted):
+                continue
+            info = {
+                key: row[column]
+                for key, column in (
+                    ("created", "created"),
+                    ("ontologyVersion", "ontologyVersion"),
+                    ("softwareVersion", "softwareVersion"),
+                    ("triples", "buildTriples"),
+                )
+                if row.get(column) is not None
+            }
+            version = DatasetVersion(
+                build=f"{self.spec.kind}-{row.get('created') or 'unknown'}",
+                data_commit=str(row["dataCommit"]) if row.get("dataCommit") else None,
+                ontology=str(row["ontologyVersion"]) if row.get("ontologyVersion") else None,
+                sequence=sequence,
+                published=time.time(),
+                triples=max(0, int(row.get("triples") or 0) - 1),
+                graphs=tuple(store.graph_names()),
+                snapshot=str(row["snapshot"]),
+            )
+            return version, info
+        return None
+
+    async def _answered_by(self, snapshot: str | None, version: DatasetVersion) -> DatasetVersion:
+        """The version of the snapshot that computed a remote answer (see the module's docstring)."""
+        if snapshot is None or snapshot == version.snapshot:
+            return version
+        known = self._snapshots.get(snapshot)
+        if known is None:
+            found = await asyncio.to_thread(self._snapshot_version, snapshot, version.sequence)
+            known = found or (
+                DatasetVersion(
+                    build=f"{self.spec.kind}-unknown",
+                    data_commit=None,
+                    ontology=None,
+                    sequence=version.sequence,
+                    published=time.time(),
+                    triples=0,
+                    graphs=version.graphs,
+                    snapshot=snapshot,
+                ),
+                {},
+            )
+            self._snapshots[snapshot] = known
+            while len(self._snapshots) > 16:
+                self._snapshots.popitem(last=False)
+        if snapshot > (version.snapshot or ""):  # ids sort by publication time: the newest is current
+            self._version, self._build_info = known[0], known[1] or self._build_info
+        return known[0]
 
     def version(self) -> DatasetVersion:
         if self._version is None:
@@ -481,7 +564,8 @@ class Executor:
         self._in_flight[client] = self._in_flight.get(client, 0) + 1
         try:
             if self.local:
-                payload, truncated, media = await self._query_local(text, options, max_rows, media)
+                payload, truncated, media, snapshot = await self._query_local(text, options, max_rows, media)
+                version = await self._answered_by(snapshot, version)
             else:
                 version, (payload, truncated, media) = await self._query_reader(text, options, max_rows, media)
         finally:
@@ -552,18 +636,19 @@ class Executor:
 
     async def _query_local(
         self, text: str, options: dict[str, Any], max_rows: int | None, media: str | None
-    ) -> tuple[bytes, bool, str | None]:
+    ) -> tuple[bytes, bool, str | None, str | None]:
+        """(payload, truncated, media, snapshot that answered) of a memory or remote query."""
         store = self._local
         assert store is not None
         deadline = time.monotonic() + self.limits.query_timeout
 
-        def work() -> tuple[bytes, bool, str | None]:
+        def work() -> tuple[bytes, bool, str | None, str | None]:
             if self.spec.kind == "memory":  # rdflib's memory store is not safe beside an update
                 with self._memory_lock:
                     return run()
             return run()
 
-        def run() -> tuple[bytes, bool, str | None]:
+        def run() -> tuple[bytes, bool, str | None, str | None]:
             answer = store.query(
                 text,
                 default_graphs=options["default_graphs"] or None,
@@ -572,11 +657,11 @@ class Executor:
                 deadline=deadline,
             )
             if media is None:
-                return pickle.dumps(answer), answer.truncated, None
+                return pickle.dumps(answer), answer.truncated, None, answer.snapshot
             from .serialize import fit_media, serialize_answer
 
             fitted = fit_media(answer, media)
-            return serialize_answer(answer, fitted), answer.truncated, fitted
+            return serialize_answer(answer, fitted), answer.truncated, fitted, answer.snapshot
 
         try:
             return await asyncio.wait_for(asyncio.to_thread(work), self.limits.query_timeout + 0.1)

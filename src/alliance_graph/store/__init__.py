@@ -6,7 +6,9 @@
 * ``oxigraph`` (default): the build under ``var/`` on disk, queried natively by pyoxigraph
   (:mod:`.embedded`; builds and the ``current`` link in :mod:`.locations`);
 * ``memory``: rdflib's in-memory store, built from ``data/`` when opened (:mod:`.memory`);
-* ``sparql+http://host:port/path``: any SPARQL 1.1 server (:mod:`.remote`).
+* ``sparql+http://host:port/path``: any SPARQL 1.1 server (:mod:`.remote`); with
+  ``ALLIANCE_GRAPH_STORE_UPDATE`` naming a separate update endpoint (read replicas behind a
+  balancer, one writer: :mod:`alliance_graph.replicas`).
 
 Anything else is a :class:`StoreError` naming the three choices.
 """

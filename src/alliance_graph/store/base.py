@@ -43,6 +43,8 @@ class Answer:
     boolean: bool | None = None
     graph: Graph | None = None
     truncated: bool = False
+    #: The snapshot that computed the answer, where the store can tell (read replicas).
+    snapshot: str | None = None
 
     def dicts(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]

@@ -12,12 +12,18 @@ handled here, not in the queries:
   ``default-graph-uri``/``named-graph-uri`` (all of the project's graphs, unless the caller
   names its own);
 - a build is atomic: graphs are loaded under staging names and moved into place by one update
-  request, which a SPARQL server applies as one transaction.
+  request, which a SPARQL server applies as one transaction;
+- reads and updates may go to different places (read replicas behind a balancer, one writer):
+  ``ALLIANCE_GRAPH_STORE_UPDATE=http://writer/update`` names the update endpoint (the Graph Store
+  is then ``/store`` beside it); without it, ``/update`` beside the query endpoint;
+- a balancer in front of replicas may say which snapshot answered (``X-Dataset-Snapshot``, see
+  :mod:`alliance_graph.replicas`); every answer carries it as ``Answer.snapshot``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.parse
@@ -38,6 +44,8 @@ SCHEME = "sparql+"
 STAGING = "https://w3id.org/alliance-graph/staging/"
 CHUNK = 200_000
 GRAPH_LIST_TTL_S = 5.0
+ENV_UPDATE = "ALLIANCE_GRAPH_STORE_UPDATE"
+SNAPSHOT_HEADER = "X-Dataset-Snapshot"
 
 
 def is_remote(spec: str | None) -> bool:
@@ -63,13 +71,20 @@ class RemoteStore(Store):
 
     name = "remote"
 
-    def __init__(self, spec: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, spec: str, *, timeout: float = 60.0, update_url: str | None = None) -> None:
         if not is_remote(spec):
             raise StoreError(f"{spec!r} is not a remote store (sparql+http://host:port/path)")
         self.query_url = spec[len(SCHEME) :]
         base, _, last = self.query_url.rstrip("/").rpartition("/")
         self.update_url = f"{base}/update" if last == "query" else self.query_url
         self.store_url: str | None = f"{base}/store" if last == "query" else None
+        explicit = update_url or os.environ.get(ENV_UPDATE, "").strip()
+        if explicit:
+            if not explicit.startswith(("http://", "https://")):
+                raise StoreError(f"{ENV_UPDATE}={explicit!r} is not an http(s) URL of an update endpoint")
+            self.update_url = explicit
+            writer, _, end = explicit.rstrip("/").rpartition("/")
+            self.store_url = f"{writer}/store" if end == "update" else None
         self.timeout = timeout
         self._graphs: list[str] | None = None
         self._graphs_read = 0.0
@@ -88,11 +103,13 @@ class RemoteStore(Store):
         )
         return self._send(request, timeout)[1]
 
-    def _send(self, request: urllib.request.Request, timeout: float | None = None) -> tuple[str, bytes]:
-        """(media type, body) of the server's answer; its errors become the store's errors."""
+    def _send(self, request: urllib.request.Request, timeout: float | None = None) -> tuple[str, bytes, str | None]:
+        """(media type, body, snapshot) of the server's answer; its errors become the store's
+        errors. The snapshot is what a balancer says answered (``X-Dataset-Snapshot``), if any."""
         try:
             with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
-                return response.headers.get_content_type(), response.read()
+                snapshot = response.headers.get(SNAPSHOT_HEADER) or None
+                return response.headers.get_content_type(), response.read(), snapshot
         except urllib.error.HTTPError as exc:
             message = exc.read().decode("utf-8", "replace").strip()
             if exc.code == 400:
@@ -121,6 +138,29 @@ class RemoteStore(Store):
             self._graphs_read = time.monotonic()
         return self._graphs
 
+    def _query_request(
+        self,
+        text: str,
+        accept: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> urllib.request.Request:
+        params: list[tuple[str, str]] = [("query", sparql_prefix_block() + text)]
+        if default_graphs or named_graphs or not names_dataset(text):
+            graphs = self.graph_names()
+            params += [("default-graph-uri", g) for g in (default_graphs or graphs)]
+            params += [("named-graph-uri", g) for g in (named_graphs or graphs)]
+        return urllib.request.Request(
+            self.query_url,
+            data=urllib.parse.urlencode(params).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+
+    def query_bytes(self, text: str, accept: str = "application/sparql-results+json") -> bytes:
+        """The server's answer to a query as it sent it (for callers that parse it natively)."""
+        return self._send(self._query_request(text, accept), max(self.timeout, 600))[1]
+
     def query(
         self,
         text: str,
@@ -130,24 +170,14 @@ class RemoteStore(Store):
         max_rows: int | None = None,
         deadline: float | None = None,
     ) -> Answer:
-        params: list[tuple[str, str]] = [("query", sparql_prefix_block() + text)]
-        if default_graphs or named_graphs or not names_dataset(text):
-            graphs = self.graph_names()
-            params += [("default-graph-uri", g) for g in (default_graphs or graphs)]
-            params += [("named-graph-uri", g) for g in (named_graphs or graphs)]
         timeout = max(0.1, deadline - time.monotonic()) if deadline is not None else None
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
-        request = urllib.request.Request(
-            self.query_url,
-            data=urllib.parse.urlencode(params).encode(),
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-        )
-        media, body = self._send(request, timeout)
+        request = self._query_request(text, accept, default_graphs, named_graphs)
+        media, body, snapshot = self._send(request, timeout)
         if "json" in media:
             data = json.loads(body)
             if "boolean" in data:
-                return Answer("ASK", boolean=bool(data["boolean"]))
+                return Answer("ASK", boolean=bool(data["boolean"]), snapshot=snapshot)
             variables = list(data["head"]["vars"])
             bindings = data["results"]["bindings"]
             truncated = max_rows is not None and len(bindings) > max_rows
@@ -155,13 +185,18 @@ class RemoteStore(Store):
                 tuple(_term(b[v]) if v in b else None for v in variables)
                 for b in (bindings[:max_rows] if truncated else bindings)
             ]
-            return Answer("SELECT", variables, rows, truncated=truncated)
+            return Answer("SELECT", variables, rows, truncated=truncated, snapshot=snapshot)
         graph = Graph()
         graph.parse(data=body.decode("utf-8"), format="nt")
-        return Answer("CONSTRUCT", graph=graph)
+        return Answer("CONSTRUCT", graph=graph, snapshot=snapshot)
 
-    def update(self, text: str) -> None:
-        self._post(self.update_url, (sparql_prefix_block() + text).encode("utf-8"), "application/sparql-update")
+    def update(self, text: str, *, timeout: float | None = None) -> None:
+        self._post(
+            self.update_url,
+            (sparql_prefix_block() + text).encode("utf-8"),
+            "application/sparql-update",
+            timeout=timeout,
+        )
         self._graphs = None
 
     # --- loading ------------------------------------------------------------------------------
@@ -201,7 +236,7 @@ class RemoteStore(Store):
         old = [g for g in self.graph_names() if g.startswith(GRAPH_BASE) and URIRef(g) not in graphs]
         operations = [f"DROP SILENT GRAPH <{g}>" for g in old]
         operations += [f"MOVE SILENT {staged[name].n3()} TO {name.n3()}" for name in graphs]
-        self.update(" ;\n".join(operations))
+        self.update(" ;\n".join(operations), timeout=max(self.timeout, 600))  # a bulk swap, timed like a load
 
     def __len__(self) -> int:
         answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
