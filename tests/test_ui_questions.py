@@ -15,17 +15,13 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from servers import Server
 from ui_browser import View
-
-from alliance_graph.paths import ProjectPaths
 
 pytestmark = pytest.mark.e2e
 HEADLINE = "#q-bloc-members-cooperating-with"
@@ -33,18 +29,6 @@ ANSWERED = "(n) => Number(document.querySelector('#results').dataset.drawn || 0)
 SHOWN_VIA = "() => [...document.querySelectorAll('#answer tbody.row-group td.col-via a')].map((a) => a.getAttribute('href').split('/').pop())"
 IN_VIEW = """(selector) => { const r = document.querySelector(selector).getBoundingClientRect();
   return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0; }"""
-
-
-@pytest.fixture(scope="module")
-def ui_server(real_paths: ProjectPaths) -> Iterator[Server]:
-    """This module's own service, with a query time limit a busy shared machine cannot hit: the
-    headline question takes about 1.5 s when the machine is quiet and ran past the default 5 s
-    under load (the page then rightly showed the timeout, and the test could not see its rows).
-    The timeout's own path is tested with the service's 503, intercepted."""
-    server = Server(real_paths, ALLIANCE_GRAPH_QUERY_TIMEOUT="120")
-    server.start()
-    yield server
-    server.stop()
 
 
 def drawn(view: View) -> int:

@@ -87,7 +87,10 @@ def _require_browser() -> str:
 
 @pytest.fixture(scope="session")
 def ui_server(real_paths: ProjectPaths) -> Iterator[Server]:
-    server = Server(real_paths)
+    """One service for every browser test (two on one store would fight over its lock), with a
+    query time limit a busy shared machine cannot hit: the views are tested here, not the limit
+    (the pages' handling of a 503 is tested with the answer intercepted)."""
+    server = Server(real_paths, ALLIANCE_GRAPH_QUERY_TIMEOUT="120")
     server.start()
     yield server
     server.stop()
