@@ -79,14 +79,17 @@ def _timed(timings: dict[str, float], step: str, progress: Progress) -> Callable
     return done
 
 
-def check(paths: ProjectPaths, progress: Progress = _quiet) -> Checked:
-    """Compile and validate without building: what ``alliance-graph validate`` runs."""
+def compile_project(paths: ProjectPaths) -> tuple[Schema, Compilation, Graph]:
+    """The schema, the compiled data files and the states graph; compile errors stop here."""
     schema = Schema.load(paths)
     compilation = compile_files(schema, paths.data_files())
     if compilation.errors:
         raise BuildError("compile", [str(e) for e in compilation.errors])
-    states = states_graph()
-    progress(f"compiled {len(compilation.files)} data file(s); validating with SHACL")
+    return schema, compilation, states_graph()
+
+
+def validate_compiled(paths: ProjectPaths, schema: Schema, compilation: Compilation, states: Graph) -> list[Violation]:
+    """The SHACL findings of compiled data; any of severity Violation stops the build."""
     shapes = parse_turtle(paths.shapes_file)
     try:
         violations = run_shacl(data_view(compilation, schema.combined(), states), shapes, compilation)
@@ -95,16 +98,33 @@ def check(paths: ProjectPaths, progress: Progress = _quiet) -> Checked:
     errors = [v for v in violations if v.severity == "Violation"]
     if errors:
         raise BuildError("validate", [str(v) for v in errors])
+    return violations
+
+
+def check(paths: ProjectPaths, progress: Progress = _quiet) -> Checked:
+    """Compile and validate without building: what ``alliance-graph validate`` runs."""
+    schema, compilation, states = compile_project(paths)
+    progress(f"compiled {len(compilation.files)} data file(s); validating with SHACL")
+    violations = validate_compiled(paths, schema, compilation, states)
     return schema, compilation, violations, states
 
 
 def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
     """Every named graph of a build, computed in memory."""
     timings: dict[str, float] = {}
-    done = _timed(timings, "compile and validate", progress)
-    checked = check(paths, progress)
-    schema, compilation, violations, states = checked
+    done = _timed(timings, "compile", progress)
+    schema, compilation, states = compile_project(paths)
     done()
+    progress(f"compiled {len(compilation.files)} data file(s); validating with SHACL")
+    done = _timed(timings, "validate", progress)
+    violations = validate_compiled(paths, schema, compilation, states)
+    done()
+    return assemble(paths, (schema, compilation, violations, states), timings, progress)
+
+
+def assemble(paths: ProjectPaths, checked: Checked, timings: dict[str, float], progress: Progress = _quiet) -> Prepared:
+    """The named graphs of a build from compiled, validated data: inference, name keys, metadata."""
+    schema, compilation, violations, states = checked
     graphs: dict[URIRef, Graph] = {GRAPH_ONTOLOGY: schema.combined(), GRAPH_STATES: states}
     for compiled in compilation.files:
         graphs[data_graph(compiled.stem)] = compiled.graph
@@ -116,8 +136,10 @@ def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
     graphs[GRAPH_INFERRED] = infer([graphs[GRAPH_ONTOLOGY], states, *(c.graph for c in compilation.files)])
     done()
     progress(f"inferred {len(graphs[GRAPH_INFERRED])} triples")
+    done = _timed(timings, "names and metadata", progress)
     graphs[GRAPH_NAMES] = name_keys_graph(graphs.values())
     graphs[GRAPH_META] = _build_metadata(schema, graphs)
+    done()
     return Prepared(graphs, compilation, violations, timings, checked)
 
 
@@ -146,6 +168,11 @@ def load(store: Store, prepared: Prepared, progress: Progress = _quiet) -> None:
 def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Path, Prepared]:
     """Build into a fresh Oxigraph directory and swap it in; the old store survives failures."""
     prepared = prepare(paths, progress)
+    return install(paths, prepared, progress), prepared
+
+
+def install(paths: ProjectPaths, prepared: Prepared, progress: Progress = _quiet) -> Path:
+    """Load a prepared build into a fresh store directory, verify it, and swap it in."""
     location = StoreLocation(paths.var_dir)
     target = location.new_build_dir()
     done = _timed(prepared.timings, "load", progress)
@@ -163,7 +190,7 @@ def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Pat
         shutil.rmtree(target, ignore_errors=True)
         raise
     done()
-    return target, prepared
+    return target
 
 
 def build_in_memory(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[MemoryStore, Prepared]:
