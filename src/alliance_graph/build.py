@@ -36,7 +36,7 @@ from .paths import ProjectPaths
 from .remote import RemoteStore
 from .states import states_graph
 from .store import MemoryStore, OxigraphStore, Store, StoreLocation
-from .validate import ShapesError, Violation, data_view, run_shacl
+from .validate import ShapesError, Violation, data_store, validate_store
 
 Progress = Callable[[str], None]
 
@@ -92,7 +92,7 @@ def validate_compiled(paths: ProjectPaths, schema: Schema, compilation: Compilat
     """The SHACL findings of compiled data; any of severity Violation stops the build."""
     shapes = parse_turtle(paths.shapes_file)
     try:
-        violations = run_shacl(data_view(compilation, schema.combined(), states), shapes, compilation)
+        violations = validate_store(data_store(compilation, schema.combined(), states), shapes, compilation)
     except ShapesError as exc:
         raise BuildError("validate", [str(exc)]) from None
     errors = [v for v in violations if v.severity == "Violation"]
