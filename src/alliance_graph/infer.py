@@ -417,12 +417,16 @@ def _to_oxigraph(graphs: Iterable[Graph]) -> ox.Store:
     return store
 
 
-def _from_oxigraph(triples: Iterable[ox.Triple]) -> Graph:
+def triples_graph(ntriples: bytes) -> Graph:
+    """An rdflib graph of N-Triples (Oxigraph's output, so rdflib's own N-Triples parser suffices)."""
     graph = Graph()
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data.decode("utf-8"), format="nt")
+    if ntriples:
+        graph.parse(data=ntriples.decode("utf-8"), format="nt")
     return graph
+
+
+def _from_oxigraph(triples: Iterable[ox.Triple]) -> Graph:
+    return triples_graph(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
 def infer(graphs: list[Graph]) -> Graph:
