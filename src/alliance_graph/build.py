@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from . import __version__
 from .compile import Compilation, compile_files
 from .infer import infer_store, triples_graph
-from .names.keys import name_keys_graph
+from .names.keys import NAME_PREDICATES, name_keys_graph
 from .namespaces import (
     AG,
     GRAPH_INFERRED,
@@ -66,6 +66,18 @@ class Prepared:
     checked: Checked | None = None
     #: N-Triples of the graphs serialised on the way (each is serialised once; loading reuses it).
     ntriples: dict[URIRef, bytes] = field(default_factory=dict)
+    #: The rules' triples, kept as Oxigraph terms (N-Triples in ``ntriples``): at a million triples
+    #: an rdflib graph of them would cost more than the rest of the build after compiling.
+    inferred: set[ox.Triple] = field(default_factory=set)
+
+    @property
+    def triple_count(self) -> int:
+        """How many triples the build loads, over every named graph."""
+        return sum(len(g) for g in self.graphs.values()) + len(self.inferred)
+
+    def rdf_graphs(self) -> dict[URIRef, Graph]:
+        """Every named graph as rdflib graphs (for the backends that take rdflib graphs)."""
+        return {**self.graphs, GRAPH_INFERRED: triples_graph(self.ntriples.get(GRAPH_INFERRED, b""))}
 
 
 @dataclass
@@ -165,17 +177,19 @@ def assemble(
     done = _timed(timings, "infer", progress)
     inferred = infer_store(view.store)
     ntriples = {**view.ntriples, GRAPH_INFERRED: ox.serialize(inferred, format=ox.RdfFormat.N_TRIPLES) or b""}
-    graphs[GRAPH_INFERRED] = triples_graph(ntriples[GRAPH_INFERRED])
     done()
-    progress(f"inferred {len(graphs[GRAPH_INFERRED])} triples")
+    progress(f"inferred {len(inferred)} triples")
     done = _timed(timings, "names and metadata", progress)
-    graphs[GRAPH_NAMES] = name_keys_graph(graphs.values())
-    graphs[GRAPH_META] = _build_metadata(schema, graphs)
+    named = [t for t in inferred if t.predicate.value in NAME_PREDICATES]
+    graphs[GRAPH_NAMES] = name_keys_graph(
+        [*graphs.values(), triples_graph(ox.serialize(named, format=ox.RdfFormat.N_TRIPLES) or b"")]
+    )
+    graphs[GRAPH_META] = _build_metadata(schema, sum(len(g) for g in graphs.values()) + len(inferred))
     done()
-    return Prepared(graphs, compilation, violations, timings, checked, ntriples)
+    return Prepared(graphs, compilation, violations, timings, checked, ntriples, inferred)
 
 
-def _build_metadata(schema: Schema, graphs: dict[URIRef, Graph]) -> Graph:
+def _build_metadata(schema: Schema, triples: int) -> Graph:
     meta = Graph()
     node = GRAPH_META
     meta.add((node, RDF.type, AG.Build))
@@ -185,19 +199,21 @@ def _build_metadata(schema: Schema, graphs: dict[URIRef, Graph]) -> Graph:
     meta.add((node, AG.softwareVersion, Literal(__version__)))
     # The count includes this graph itself (its triples so far and the count triple), so that it is
     # the number of triples the store holds, as /healthz reports it.
-    total = sum(len(g) for g in graphs.values()) + len(meta) + 1
+    total = triples + len(meta) + 1
     meta.add((node, AG.tripleCount, Literal(total)))
     return meta
 
 
 def load(store: Store, prepared: Prepared, progress: Progress = _quiet) -> None:
     """Write every named graph of a prepared build into ``store``."""
-    for name, graph in prepared.graphs.items():
-        if name in prepared.ntriples and isinstance(store, OxigraphStore):
-            store.load_ntriples(name, prepared.ntriples[name])
-        else:
+    if isinstance(store, OxigraphStore):
+        for name, graph in prepared.graphs.items():
+            store.load_ntriples(name, prepared.ntriples.get(name) or graph.serialize(format="nt", encoding="utf-8"))
+        store.load_ntriples(GRAPH_INFERRED, prepared.ntriples.get(GRAPH_INFERRED, b""))
+    else:
+        for name, graph in prepared.rdf_graphs().items():
             store.load_graph(name, graph)
-    progress(f"loaded {len(store)} triples in {len(prepared.graphs)} named graphs")
+    progress(f"loaded {len(store)} triples in {len(prepared.graphs) + 1} named graphs")
 
 
 def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Path, Prepared]:
@@ -215,7 +231,7 @@ def install(paths: ProjectPaths, prepared: Prepared, progress: Progress = _quiet
         store = OxigraphStore(target)
         try:
             load(store, prepared, progress)
-            expected = sum(len(g) for g in prepared.graphs.values())
+            expected = prepared.triple_count
             if len(store) != expected:
                 raise BuildError("load", [f"store holds {len(store)} triples, expected {expected}"])
         finally:
@@ -241,7 +257,7 @@ def build_remote(paths: ProjectPaths, spec: str, progress: Progress = _quiet) ->
     prepared = prepare(paths, progress)
     store = RemoteStore(spec)
     done = _timed(prepared.timings, "load", progress)
-    store.replace_all(prepared.graphs)
+    store.replace_all(prepared.rdf_graphs())
     done()
     progress(f"loaded {len(prepared.graphs)} named graphs into {spec}")
     return store, prepared

@@ -22,7 +22,7 @@ from rdflib.paths import NegatedPath, Path
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from .namespaces import AG, sparql_prefix_block
+from .namespaces import AG, PREFIXES, sparql_prefix_block
 
 RULES: dict[str, str] = {
     "class hierarchy": """
@@ -179,7 +179,7 @@ def _walk(node: object, found: set[tuple[str, str]]) -> None:
 def rule_reads(query: str) -> Reads:
     """What a rule's body reads, from its parsed algebra (the WHERE clause, filters included)."""
     found: set[tuple[str, str]] = set()
-    _walk(prepareQuery(sparql_prefix_block() + query).algebra, found)
+    _walk(prepareQuery(query, initNs=PREFIXES).algebra, found)
     return frozenset(found)
 
 
