@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
 
-from alliance_graph.build import BuildError, check
-from alliance_graph.compile import MAX_QUOTE_WORDS, compile_files, parse_date
-from alliance_graph.ontology import Schema
+from alliance_graph.build import BuildError, check, compile_project
+from alliance_graph.compile import MAX_QUOTE_WORDS, Compilation, compile_files, parse_date
+from alliance_graph.ontology import Schema, parse_turtle
 from alliance_graph.paths import ProjectPaths
+from alliance_graph.shacl_sparql import Unsupported, compile_shapes
+from alliance_graph.validate import data_store, run_shacl, validate_store
 
 BROKEN = FIXTURES / "broken"
 
@@ -185,3 +190,45 @@ def test_dates_keep_their_precision(raw: object, datatype: str) -> None:
 def test_a_time_is_not_a_date() -> None:
     with pytest.raises(ValueError, match="not a date"):
         parse_date("2024-12-11T10:00")
+
+
+def _mutated_real_data(seed: int) -> tuple[Schema, Compilation, Graph]:
+    """The real compiled data with a share of its triples deleted and of its objects replaced."""
+    schema, compilation, states = compile_project(ProjectPaths(ROOT))
+    rng = random.Random(seed)  # noqa: S311 - a reproducible mutation, not a secret
+    odd = [Literal("x"), Literal(0), Literal("2024", datatype=XSD.string), Literal(True)]
+    odd.append(Literal("many", datatype=XSD.integer))  # ill-formed: pyshacl's sh:datatype rejects it
+    for compiled in compilation.files:
+        triples = sorted(compiled.graph, key=str)
+        objects = [o for _s, _p, o in triples] + odd
+        for triple in rng.sample(triples, len(triples) // 40):
+            compiled.graph.remove(triple)
+        for s, p, _o in rng.sample(triples, len(triples) // 40):
+            compiled.graph.add((s, p, rng.choice(objects)))
+    return schema, compilation, states
+
+
+def test_shapes_on_the_engine_find_what_pyshacl_finds() -> None:
+    schema, compilation, states = _mutated_real_data(seed=3)
+    shapes = parse_turtle(ProjectPaths(ROOT).shapes_file)
+    view = Graph()
+    for graph in (schema.combined(), states, *(c.graph for c in compilation.files)):
+        view += graph
+    expected = run_shacl(view, shapes, compilation)
+    found = validate_store(data_store(compilation, schema.combined(), states), shapes, compilation)
+    assert found == expected
+    assert len({v.message for v in found}) >= 35  # nearly every rule of shapes.ttl fires somewhere
+    assert {v.severity for v in found} == {"Violation", "Warning"}
+
+
+def test_shapes_the_engine_cannot_run_go_to_pyshacl(fixture_project: ProjectPaths) -> None:
+    schema, compilation, states = compile_project(fixture_project)
+    shapes = parse_turtle(fixture_project.shapes_file)
+    shape = URIRef("https://example.org/shapes#Bloc")
+    shapes.add((shape, RDF.type, SH.NodeShape))
+    shapes.add((shape, SH.targetNode, URIRef("https://w3id.org/alliance-graph/id/alliance/bloc")))
+    shapes.add((shape, SH.closed, Literal(True)))
+    with pytest.raises(Unsupported):
+        compile_shapes(shapes)
+    found = validate_store(data_store(compilation, schema.combined(), states), shapes, compilation)
+    assert any(v.record == "alliance:bloc" for v in found)  # sh:closed found its properties

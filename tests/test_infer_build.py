@@ -5,9 +5,24 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 
-from alliance_graph.build import BuildError, build_on_disk
+from alliance_graph.build import BuildError, build_on_disk, compile_project
+from alliance_graph.infer import (
+    ANY,
+    RULES,
+    _from_oxigraph,
+    _to_oxigraph,
+    bounds_in_store,
+    derive,
+    derive_naive,
+    rule_reads,
+    validity_bounds,
+)
+from alliance_graph.namespaces import AG, ORG
 from alliance_graph.paths import ProjectPaths
 from alliance_graph.store import OxigraphStore, StoreLocation, open_current
 
@@ -80,3 +95,35 @@ def test_rebuild_swaps_and_prunes(fixture_project: ProjectPaths) -> None:
     assert location.current_dir() == third.resolve()
     assert second.exists()  # the previous build stays for a server still reading it
     assert not first.exists()
+
+
+def _asserted(paths: ProjectPaths) -> list[Graph]:
+    schema, compilation, states = compile_project(paths)
+    return [schema.combined(), states, *(c.graph for c in compilation.files)]
+
+
+@pytest.mark.parametrize("project", ["fixture", "real"])
+def test_semi_naive_rounds_derive_what_naive_rounds_derive(project: str, fixture_project: ProjectPaths) -> None:
+    graphs = _asserted(fixture_project if project == "fixture" else ProjectPaths(ROOT))
+    naive = derive_naive(_to_oxigraph(graphs))
+    semi = derive(_to_oxigraph(graphs))
+    assert semi == naive
+    assert len(semi) > 100
+
+
+def test_bounds_in_the_store_are_the_bounds_of_the_graph() -> None:
+    graphs = _asserted(ProjectPaths(ROOT))
+    merged = Graph()
+    for graph in graphs:
+        merged += graph
+    in_store = _from_oxigraph(bounds_in_store(_to_oxigraph(graphs)))
+    assert len(in_store) > 1000
+    assert isomorphic(in_store, validity_bounds(merged))
+
+
+def test_a_rule_reads_its_body_not_its_head() -> None:
+    reads = rule_reads(RULES["state of a membership"])
+    assert (str(ORG.member), ANY) in reads
+    assert (str(RDF.type), str(AG.State)) in reads
+    assert (str(AG.memberState), ANY) not in reads  # what it derives
+    assert (ANY, ANY) in rule_reads(RULES["property hierarchy"])  # ?s ?p ?o reads every triple

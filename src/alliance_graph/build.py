@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from . import __version__
 from .compile import Compilation, compile_files
-from .infer import infer
-from .names.keys import name_keys_graph
+from .infer import infer_store, triples_graph
+from .names.keys import NAME_PREDICATES, name_keys_graph
 from .namespaces import (
     AG,
     GRAPH_INFERRED,
@@ -36,7 +37,7 @@ from .paths import ProjectPaths
 from .remote import RemoteStore
 from .states import states_graph
 from .store import MemoryStore, OxigraphStore, Store, StoreLocation
-from .validate import ShapesError, Violation, data_view, run_shacl
+from .validate import ShapesError, Violation, validate_store
 
 Progress = Callable[[str], None]
 
@@ -63,6 +64,40 @@ class Prepared:
     violations: list[Violation]
     timings: dict[str, float] = field(default_factory=dict)
     checked: Checked | None = None
+    #: N-Triples of the graphs serialised on the way (each is serialised once; loading reuses it).
+    ntriples: dict[URIRef, bytes] = field(default_factory=dict)
+    #: The rules' triples, kept as Oxigraph terms (N-Triples in ``ntriples``): at a million triples
+    #: an rdflib graph of them would cost more than the rest of the build after compiling.
+    inferred: set[ox.Triple] = field(default_factory=set)
+
+    @property
+    def triple_count(self) -> int:
+        """How many triples the build loads, over every named graph."""
+        return sum(len(g) for g in self.graphs.values()) + len(self.inferred)
+
+    def rdf_graphs(self) -> dict[URIRef, Graph]:
+        """Every named graph as rdflib graphs (for the backends that take rdflib graphs)."""
+        return {**self.graphs, GRAPH_INFERRED: triples_graph(self.ntriples.get(GRAPH_INFERRED, b""))}
+
+
+@dataclass
+class DataView:
+    """The graphs SHACL and the rules read (ontology, states, data files), each serialised once
+    to N-Triples and parsed by Oxigraph into the default graph of one in-memory store."""
+
+    store: ox.Store
+    ntriples: dict[URIRef, bytes]
+
+    @classmethod
+    def of(cls, schema: Schema, compilation: Compilation, states: Graph) -> DataView:
+        parts = {GRAPH_ONTOLOGY: schema.combined(), GRAPH_STATES: states}
+        parts.update({data_graph(c.stem): c.graph for c in compilation.files})
+        store = ox.Store()
+        ntriples = {}
+        for name, graph in parts.items():
+            ntriples[name] = graph.serialize(format="nt", encoding="utf-8")
+            store.bulk_load(ntriples[name], format=ox.RdfFormat.N_TRIPLES)
+        return cls(store, ntriples)
 
 
 def _quiet(_message: str) -> None:
@@ -71,40 +106,67 @@ def _quiet(_message: str) -> None:
 
 def _timed(timings: dict[str, float], step: str, progress: Progress) -> Callable[[], None]:
     progress(f"{step} ...")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
 
     def done() -> None:
         timings[step] = time.perf_counter() - start
+        timings[f"{step} (cpu)"] = time.process_time() - cpu  # what a shared machine's load leaves out
 
     return done
 
 
-def check(paths: ProjectPaths, progress: Progress = _quiet) -> Checked:
-    """Compile and validate without building: what ``alliance-graph validate`` runs."""
+def compile_project(paths: ProjectPaths) -> tuple[Schema, Compilation, Graph]:
+    """The schema, the compiled data files and the states graph; compile errors stop here."""
     schema = Schema.load(paths)
     compilation = compile_files(schema, paths.data_files())
     if compilation.errors:
         raise BuildError("compile", [str(e) for e in compilation.errors])
-    states = states_graph()
-    progress(f"compiled {len(compilation.files)} data file(s); validating with SHACL")
+    return schema, compilation, states_graph()
+
+
+def validate_compiled(paths: ProjectPaths, view: DataView, compilation: Compilation) -> list[Violation]:
+    """The SHACL findings of compiled data; any of severity Violation stops the build."""
     shapes = parse_turtle(paths.shapes_file)
     try:
-        violations = run_shacl(data_view(compilation, schema.combined(), states), shapes, compilation)
+        violations = validate_store(view.store, shapes, compilation)
     except ShapesError as exc:
         raise BuildError("validate", [str(exc)]) from None
     errors = [v for v in violations if v.severity == "Violation"]
     if errors:
         raise BuildError("validate", [str(v) for v in errors])
+    return violations
+
+
+def check(paths: ProjectPaths, progress: Progress = _quiet) -> Checked:
+    """Compile and validate without building: what ``alliance-graph validate`` runs."""
+    schema, compilation, states = compile_project(paths)
+    progress(f"compiled {len(compilation.files)} data file(s); validating with SHACL")
+    violations = validate_compiled(paths, DataView.of(schema, compilation, states), compilation)
     return schema, compilation, violations, states
 
 
 def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
     """Every named graph of a build, computed in memory."""
     timings: dict[str, float] = {}
-    done = _timed(timings, "compile and validate", progress)
-    checked = check(paths, progress)
-    schema, compilation, violations, states = checked
+    done = _timed(timings, "compile", progress)
+    schema, compilation, states = compile_project(paths)
     done()
+    progress(f"compiled {len(compilation.files)} data file(s); validating with SHACL")
+    done = _timed(timings, "parse", progress)
+    view = DataView.of(schema, compilation, states)
+    done()
+    done = _timed(timings, "validate", progress)
+    violations = validate_compiled(paths, view, compilation)
+    done()
+    return assemble(paths, (schema, compilation, violations, states), view, timings, progress)
+
+
+def assemble(
+    paths: ProjectPaths, checked: Checked, view: DataView, timings: dict[str, float], progress: Progress = _quiet
+) -> Prepared:
+    """The named graphs of a build from compiled, validated data: inference, name keys, metadata.
+    The rules run in ``view``'s store, which then holds their triples too."""
+    schema, compilation, violations, states = checked
     graphs: dict[URIRef, Graph] = {GRAPH_ONTOLOGY: schema.combined(), GRAPH_STATES: states}
     for compiled in compilation.files:
         graphs[data_graph(compiled.stem)] = compiled.graph
@@ -113,15 +175,21 @@ def prepare(paths: ProjectPaths, progress: Progress = _quiet) -> Prepared:
         mappings += parse_turtle(paths.mappings_file)
     graphs[GRAPH_MAPPINGS] = mappings
     done = _timed(timings, "infer", progress)
-    graphs[GRAPH_INFERRED] = infer([graphs[GRAPH_ONTOLOGY], states, *(c.graph for c in compilation.files)])
+    inferred = infer_store(view.store)
+    ntriples = {**view.ntriples, GRAPH_INFERRED: ox.serialize(inferred, format=ox.RdfFormat.N_TRIPLES) or b""}
     done()
-    progress(f"inferred {len(graphs[GRAPH_INFERRED])} triples")
-    graphs[GRAPH_NAMES] = name_keys_graph(graphs.values())
-    graphs[GRAPH_META] = _build_metadata(schema, graphs)
-    return Prepared(graphs, compilation, violations, timings, checked)
+    progress(f"inferred {len(inferred)} triples")
+    done = _timed(timings, "names and metadata", progress)
+    named = [t for t in inferred if t.predicate.value in NAME_PREDICATES]
+    graphs[GRAPH_NAMES] = name_keys_graph(
+        [*graphs.values(), triples_graph(ox.serialize(named, format=ox.RdfFormat.N_TRIPLES) or b"")]
+    )
+    graphs[GRAPH_META] = _build_metadata(schema, sum(len(g) for g in graphs.values()) + len(inferred))
+    done()
+    return Prepared(graphs, compilation, violations, timings, checked, ntriples, inferred)
 
 
-def _build_metadata(schema: Schema, graphs: dict[URIRef, Graph]) -> Graph:
+def _build_metadata(schema: Schema, triples: int) -> Graph:
     meta = Graph()
     node = GRAPH_META
     meta.add((node, RDF.type, AG.Build))
@@ -131,21 +199,31 @@ def _build_metadata(schema: Schema, graphs: dict[URIRef, Graph]) -> Graph:
     meta.add((node, AG.softwareVersion, Literal(__version__)))
     # The count includes this graph itself (its triples so far and the count triple), so that it is
     # the number of triples the store holds, as /healthz reports it.
-    total = sum(len(g) for g in graphs.values()) + len(meta) + 1
+    total = triples + len(meta) + 1
     meta.add((node, AG.tripleCount, Literal(total)))
     return meta
 
 
 def load(store: Store, prepared: Prepared, progress: Progress = _quiet) -> None:
     """Write every named graph of a prepared build into ``store``."""
-    for name, graph in prepared.graphs.items():
-        store.load_graph(name, graph)
-    progress(f"loaded {len(store)} triples in {len(prepared.graphs)} named graphs")
+    if isinstance(store, OxigraphStore):
+        for name, graph in prepared.graphs.items():
+            store.load_ntriples(name, prepared.ntriples.get(name) or graph.serialize(format="nt", encoding="utf-8"))
+        store.load_ntriples(GRAPH_INFERRED, prepared.ntriples.get(GRAPH_INFERRED, b""))
+    else:
+        for name, graph in prepared.rdf_graphs().items():
+            store.load_graph(name, graph)
+    progress(f"loaded {len(store)} triples in {len(prepared.graphs) + 1} named graphs")
 
 
 def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Path, Prepared]:
     """Build into a fresh Oxigraph directory and swap it in; the old store survives failures."""
     prepared = prepare(paths, progress)
+    return install(paths, prepared, progress), prepared
+
+
+def install(paths: ProjectPaths, prepared: Prepared, progress: Progress = _quiet) -> Path:
+    """Load a prepared build into a fresh store directory, verify it, and swap it in."""
     location = StoreLocation(paths.var_dir)
     target = location.new_build_dir()
     done = _timed(prepared.timings, "load", progress)
@@ -153,7 +231,7 @@ def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Pat
         store = OxigraphStore(target)
         try:
             load(store, prepared, progress)
-            expected = sum(len(g) for g in prepared.graphs.values())
+            expected = prepared.triple_count
             if len(store) != expected:
                 raise BuildError("load", [f"store holds {len(store)} triples, expected {expected}"])
         finally:
@@ -163,7 +241,7 @@ def build_on_disk(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[Pat
         shutil.rmtree(target, ignore_errors=True)
         raise
     done()
-    return target, prepared
+    return target
 
 
 def build_in_memory(paths: ProjectPaths, progress: Progress = _quiet) -> tuple[MemoryStore, Prepared]:
@@ -179,7 +257,7 @@ def build_remote(paths: ProjectPaths, spec: str, progress: Progress = _quiet) ->
     prepared = prepare(paths, progress)
     store = RemoteStore(spec)
     done = _timed(prepared.timings, "load", progress)
-    store.replace_all(prepared.graphs)
+    store.replace_all(prepared.rdf_graphs())
     done()
     progress(f"loaded {len(prepared.graphs)} named graphs into {spec}")
     return store, prepared

@@ -78,11 +78,11 @@ def build(store: StoreOption = None) -> None:
         elif spec.kind == "remote":
             _remote, prepared = build_remote(project(), str(spec), progress)
             where = str(spec)
-            triples = sum(len(g) for g in prepared.graphs.values())
+            triples = prepared.triple_count
         else:
             path, prepared = build_on_disk(project(), progress)
             where = str(path)
-            triples = sum(len(g) for g in prepared.graphs.values())
+            triples = prepared.triple_count
     except BuildError as exc:
         for problem in exc.problems:
             typer.echo(problem, err=True)

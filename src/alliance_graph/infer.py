@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.paths import NegatedPath, Path
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from .namespaces import AG, sparql_prefix_block
+from .namespaces import AG, PREFIXES, sparql_prefix_block
 
 RULES: dict[str, str] = {
     "class hierarchy": """
@@ -105,27 +108,147 @@ RULES: dict[str, str] = {
 }
 
 
-def _to_oxigraph(graphs: Iterable[Graph]) -> ox.Store:
-    store = ox.Store()
-    for graph in graphs:
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
+#: Rules that reach nothing new from their own output: a ``+`` path is already its closure, so a
+#: type, a super-property or a broader concept they derived only leads to what they derived too.
+CLOSED_RULES = frozenset({"class hierarchy", "property hierarchy", "transitive broader"})
+
+#: Rules with one body pattern over the data, joined with the schema only: after the first round
+#: they need to see only what the last round added (staged in ``DELTA``), as long as that did not
+#: touch the schema part (the second element), in which case they run in full.
+DELTA = "urn:alliance-graph:delta"
+DELTA_RULES: dict[str, tuple[str, str]] = {
+    "class hierarchy": (
+        f"""CONSTRUCT {{ ?x a ?super }} WHERE {{
+          GRAPH <{DELTA}> {{ ?x a ?class }} ?class rdfs:subClassOf+ ?super . FILTER(isIRI(?super))
+        }}""",
+        str(RDFS.subClassOf),
+    ),
+    "property hierarchy": (
+        f"""CONSTRUCT {{ ?s ?super ?o }} WHERE {{
+          GRAPH <{DELTA}> {{ ?s ?p ?o }} ?p rdfs:subPropertyOf+ ?super .
+        }}""",
+        str(RDFS.subPropertyOf),
+    ),
+}
+
+#: A rule's body reads: predicate IRIs, and ``(rdf:type, class)`` pairs for ``a <class>``.
+#: ``ANY`` stands for a variable: a variable predicate reads every triple, a variable class every type.
+ANY = "*"
+Reads = frozenset[tuple[str, str]]
+_RDF_TYPE = str(RDF.type)
 
 
-def _from_oxigraph(triples: Iterable[ox.Triple]) -> Graph:
-    graph = Graph()
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data.decode("utf-8"), format="nt")
-    return graph
+def _path_iris(path: object) -> Iterable[str]:
+    if isinstance(path, URIRef):
+        yield str(path)
+    elif isinstance(path, NegatedPath):
+        yield ANY
+    elif isinstance(path, Path):
+        for part in (*getattr(path, "args", ()), getattr(path, "path", None), getattr(path, "arg", None)):
+            if part is not None:
+                yield from _path_iris(part)
+
+
+def _pattern_reads(pattern: tuple[object, object, object]) -> Iterable[tuple[str, str]]:
+    _s, predicate, obj = pattern
+    if isinstance(predicate, Variable):
+        yield ANY, ANY
+    elif isinstance(predicate, URIRef) and str(predicate) == _RDF_TYPE:
+        yield _RDF_TYPE, str(obj) if isinstance(obj, URIRef) else ANY
+    else:
+        for iri in _path_iris(predicate):
+            yield (ANY, ANY) if iri == ANY else (iri, ANY)
+
+
+def _walk(node: object, found: set[tuple[str, str]]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "template":  # the CONSTRUCT head: what the rule writes, not what it reads
+                continue
+            if key == "triples":
+                for pattern in value:
+                    found.update(_pattern_reads(tuple(pattern)))
+            else:
+                _walk(value, found)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _walk(item, found)
+
+
+@functools.cache
+def rule_reads(query: str) -> Reads:
+    """What a rule's body reads, from its parsed algebra (the WHERE clause, filters included)."""
+    found: set[tuple[str, str]] = set()
+    _walk(prepareQuery(query, initNs=PREFIXES).algebra, found)
+    return frozenset(found)
+
+
+def _touched(triples: Iterable[ox.Triple]) -> set[tuple[str, str]]:
+    keys: set[tuple[str, str]] = set()
+    for t in triples:
+        predicate = t.predicate.value
+        keys.add((predicate, ANY))
+        if predicate == _RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            keys.add((predicate, t.object.value))
+    return keys
+
+
+def _reads_any(reads: Reads, touched: set[tuple[str, str]]) -> bool:
+    """Whether a triple a rule reads is among the ``touched`` keys (see ``_touched``)."""
+    if (ANY, ANY) in reads:
+        return bool(touched)
+    return any(key in touched for key in reads)
 
 
 def derive(store: ox.Store, max_rounds: int = 10) -> set[ox.Triple]:
     """Run every rule on ``store`` (default graph) until nothing new is derived.
 
-    The derived triples are added to the store as they are found (later rules build on earlier
-    ones) and returned, so the caller can put them in a graph of their own.
+    Rounds as a naive fixpoint has them (each rule of a round sees the store as the round began,
+    and what the round derives is added at its end), but semi-naive in what runs: after the first
+    round, a rule runs again only if the last round added a triple its body reads (one of its
+    predicates, or a type of one of its classes), since otherwise it would find exactly what it
+    found before. The rules that negate (``FILTER NOT EXISTS``) or count stay exact under this:
+    their answer too can only change when what they read changes. The derived triples are added
+    to the store and returned, so the caller can put them in a graph of their own.
     """
+    prefixes = sparql_prefix_block()
+    reads = {name: rule_reads(query) for name, query in RULES.items()}
+    derived: set[ox.Triple] = set()
+    delta = ox.NamedNode(DELTA)
+    last: dict[str, set[ox.Triple]] | None = None
+    for _round in range(max_rounds):
+        new: dict[str, set[ox.Triple]] = {}
+        for name, query in RULES.items():
+            text = query
+            if last is not None:
+                inputs = [t for rule, found in last.items() if rule != name or name not in CLOSED_RULES for t in found]
+                touched = _touched(inputs)
+                if not _reads_any(reads[name], touched):
+                    continue
+                if name in DELTA_RULES and (DELTA_RULES[name][1], ANY) not in touched:
+                    text = DELTA_RULES[name][0]
+                    store.clear_graph(delta)
+                    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, delta) for t in inputs)
+            found = {
+                triple
+                for triple in store.query(prefixes + text)  # type: ignore[union-attr]
+                if ox.Quad(triple.subject, triple.predicate, triple.object) not in store
+            }
+            if found:
+                new[name] = found
+        fresh = set().union(*new.values()) if new else set()
+        if not fresh:
+            break
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in fresh)
+        derived |= fresh
+        last = new
+    if any(graph == delta for graph in store.named_graphs()):
+        store.remove_graph(delta)
+    return derived
+
+
+def derive_naive(store: ox.Store, max_rounds: int = 10) -> set[ox.Triple]:
+    """Every rule in every round until nothing is new: the reference ``derive`` must agree with."""
     prefixes = sparql_prefix_block()
     derived: set[ox.Triple] = set()
     for _round in range(max_rounds):
@@ -139,11 +262,6 @@ def derive(store: ox.Store, max_rounds: int = 10) -> set[ox.Triple]:
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in new)
         derived |= new
     return derived
-
-
-def apply_rules(graphs: Iterable[Graph]) -> Graph:
-    """The triples the rules derive from ``graphs`` (only the new ones)."""
-    return _from_oxigraph(derive(_to_oxigraph(graphs)))
 
 
 def _period_end(value: Literal) -> dt.date:
@@ -218,11 +336,99 @@ def validity_bounds(graph: Graph) -> Graph:
     return out
 
 
+_FACTS = "?fact a ?class . ?class rdfs:subClassOf* ag:Fact ."
+_BOUND_VALUES = f"""SELECT DISTINCT ?fact ?p ?v WHERE {{
+  {_FACTS}
+  VALUES ?p {{ ag:startDate ag:signedDate ag:announcedDate ag:endDate }} ?fact ?p ?v .
+}}"""
+_PUBLISHED = f"""SELECT DISTINCT ?fact ?date WHERE {{
+  {_FACTS} ?fact prov:wasDerivedFrom ?doc . ?doc ag:published ?date . FILTER(isLiteral(?date))
+}}"""
+_START_KEYS = (str(AG.startDate), str(AG.signedDate), str(AG.announcedDate))
+
+
+def _ox_date(term: ox.Literal, end: bool) -> dt.date:
+    value = Literal(term.value, datatype=URIRef(term.datatype.value))
+    return _period_end(value) if end else _period_start(value)
+
+
+def _ox_day(day: dt.date) -> ox.Literal:
+    return ox.Literal(day.isoformat(), datatype=ox.NamedNode(str(XSD.date)))
+
+
+def bounds_in_store(store: ox.Store) -> set[ox.Triple]:
+    """``validity_bounds`` computed on an Oxigraph store (default graph) with two queries.
+
+    Where a fact has two values of one date key, the least in term order is taken (the shapes
+    allow one start and one end date; signed and announced dates are read only without a start).
+    """
+    prefixes = sparql_prefix_block()
+    values: dict[ox.NamedNode | ox.BlankNode, dict[str, list[ox.Literal | None]]] = {}
+    for row in store.query(prefixes + _BOUND_VALUES):  # type: ignore[union-attr]
+        fact, predicate, value = row[0], row[1], row[2]
+        values.setdefault(fact, {}).setdefault(predicate.value, []).append(
+            value if isinstance(value, ox.Literal) else None
+        )
+    known: dict[ox.NamedNode | ox.BlankNode, dt.date] = {}
+    for row in store.query(prefixes + _PUBLISHED):  # type: ignore[union-attr]
+        day = _ox_date(row[1], end=True)
+        if row[0] not in known or day < known[row[0]]:
+            known[row[0]] = day
+    facts = {row[0] for row in store.query(prefixes + f"SELECT DISTINCT ?fact WHERE {{ {_FACTS} }}")}  # type: ignore[union-attr]
+    out: set[ox.Triple] = set()
+
+    def first(fact: ox.NamedNode | ox.BlankNode, keys: tuple[str, ...]) -> ox.Literal | None:
+        for key in keys:
+            found = values.get(fact, {}).get(key)
+            if found:
+                literals = sorted((v for v in found if v is not None), key=str)
+                return literals[0] if len(literals) == len(found) else None
+        return None
+
+    for fact in facts:
+        start = first(fact, _START_KEYS)
+        end = first(fact, (str(AG.endDate),))
+        known_day = known.get(fact)
+        if known_day is not None:
+            out.add(ox.Triple(fact, ox.NamedNode(str(AG.knownBy)), _ox_day(known_day)))
+        if start is not None:
+            out.add(ox.Triple(fact, ox.NamedNode(str(AG.possibleFrom)), _ox_day(_ox_date(start, end=False))))
+            out.add(ox.Triple(fact, ox.NamedNode(str(AG.validFrom)), _ox_day(_ox_date(start, end=True))))
+        elif known_day is not None:
+            out.add(ox.Triple(fact, ox.NamedNode(str(AG.validFrom)), _ox_day(known_day)))
+        if end is not None:
+            out.add(ox.Triple(fact, ox.NamedNode(str(AG.validUntil)), _ox_day(_ox_date(end, end=False))))
+            out.add(ox.Triple(fact, ox.NamedNode(str(AG.possibleUntil)), _ox_day(_ox_date(end, end=True))))
+    return out
+
+
+def infer_store(store: ox.Store) -> set[ox.Triple]:
+    """Every derived triple of the store's default graph (ontology, vocabularies, states, data):
+    the validity bounds (of the asserted data, as before any rule ran) and the rules' fixpoint.
+    The rules' triples are left in the store."""
+    bounds = bounds_in_store(store)
+    return derive(store) | bounds
+
+
+def _to_oxigraph(graphs: Iterable[Graph]) -> ox.Store:
+    store = ox.Store()
+    for graph in graphs:
+        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def triples_graph(ntriples: bytes) -> Graph:
+    """An rdflib graph of N-Triples (Oxigraph's output, so rdflib's own N-Triples parser suffices)."""
+    graph = Graph()
+    if ntriples:
+        graph.parse(data=ntriples.decode("utf-8"), format="nt")
+    return graph
+
+
+def _from_oxigraph(triples: Iterable[ox.Triple]) -> Graph:
+    return triples_graph(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+
+
 def infer(graphs: list[Graph]) -> Graph:
     """All derived triples of the given graphs (ontology, vocabularies, states and data)."""
-    merged = Graph()
-    for graph in graphs:
-        merged += graph
-    derived = apply_rules([merged])
-    derived += validity_bounds(merged)
-    return derived
+    return _from_oxigraph(infer_store(_to_oxigraph(graphs)))

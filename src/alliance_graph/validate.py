@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from .compile import Compilation
 from .namespaces import shorten
+from .shacl_sparql import Unsupported, compile_shapes, run_checks
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -45,6 +47,42 @@ def data_view(compilation: Compilation, *extra: Graph) -> Graph:
 
 class ShapesError(ValueError):
     """The shapes graph itself is broken (pyshacl cannot run it); the message says how."""
+
+
+def data_store(compilation: Compilation, *extra: Graph) -> ox.Store:
+    """``data_view`` as an in-memory Oxigraph store (its default graph), parsed by Oxigraph."""
+    store = ox.Store()
+    for part in (*extra, *(compiled.graph for compiled in compilation.files)):
+        store.bulk_load(part.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def validate_store(store: ox.Store, shapes: Graph, compilation: Compilation) -> list[Violation]:
+    """Validate the data view in ``store`` (its default graph).
+
+    The shapes run as SPARQL queries on the store (``shacl_sparql``); shapes that module does not
+    translate are validated by pyshacl on the store's triples instead, with the same findings.
+    """
+    try:
+        checks = compile_shapes(shapes)
+    except Unsupported:
+        data = Graph()
+        triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+        data.parse(data=triples.decode("utf-8"), format="nt")
+        return run_shacl(data, shapes, compilation)
+    try:
+        findings = run_checks(store, checks)
+    except (SyntaxError, ValueError) as exc:
+        raise ShapesError(f"the SHACL shapes cannot be run: {exc}") from exc
+    where = compilation.record_locations()
+    found: list[Violation] = []
+    for finding in findings:
+        focus = URIRef(finding.focus.value) if isinstance(finding.focus, ox.NamedNode) else None
+        located = where.get(focus) if focus is not None else None
+        file, record = located or ("(generated)", shorten(str(focus or finding.focus)))
+        path = shorten(str(finding.path)) if finding.path is not None else ""
+        found.append(Violation(file, record, path, finding.message, finding.severity))
+    return sorted(found, key=lambda v: (v.file, v.record, v.path, v.message))
 
 
 def run_shacl(data: Graph, shapes: Graph, compilation: Compilation) -> list[Violation]:

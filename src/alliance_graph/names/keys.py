@@ -19,6 +19,8 @@ from .normalise import name_key
 #: Kinds of individual whose names get keys (prefixes of namespaces.PREFIXES).
 NAMED_KINDS = ("state", "alliance", "inst", "person", "tech")
 _BASES = tuple(PREFIXES[kind] for kind in NAMED_KINDS)
+#: The predicates the keys are read from (a graph without them yields no key).
+NAME_PREDICATES = frozenset(str(p) for p in (RDFS.label, SKOS.altLabel, AG.nameOf, AG.name))
 
 
 def name_keys_graph(graphs: Iterable[Graph]) -> Graph:

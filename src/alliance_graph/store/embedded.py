@@ -125,7 +125,10 @@ class OxigraphStore(Store):
             raise
 
     def load_graph(self, name: URIRef, graph: Graph) -> None:
-        data = graph.serialize(format="nt", encoding="utf-8")
+        self.load_ntriples(name, graph.serialize(format="nt", encoding="utf-8"))
+
+    def load_ntriples(self, name: URIRef, data: bytes) -> None:
+        """Bulk-load N-Triples into the named graph ``name`` (Oxigraph parses them)."""
         self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
 
     def graph_names(self) -> list[str]:
