@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "--- installed"
 	touch $@
 
-# The web UI's libraries (CodeMirror, Cytoscape.js), from npm with the lock file.
+# The web UI's libraries (YASGUI, Cytoscape.js + fcose, vis-timeline, d3-geo + world-atlas, Swagger UI, axe-core…), from npm with the lock file.
 ui/node_modules/.installed: ui/package.json ui/package-lock.json
 	npm ci --prefix ui --no-audit --no-fund
 	touch $@
