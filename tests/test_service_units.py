@@ -11,6 +11,7 @@ from alliance_graph.api.executor import AnswerCache
 from alliance_graph.api.guard import RemoteAccessRefused, check_remote
 from alliance_graph.api.serialize import neutralise, results_csv
 from alliance_graph.namespaces import expand, is_valid_iri
+from alliance_graph.paths import ProjectPaths
 from alliance_graph.store import Answer, QueryTooComplex, StoreError, StoreFull, analyse, parse_spec
 
 
@@ -52,6 +53,27 @@ def test_serve_memory_serves_memory(fixture_project: object) -> None:
         assert health["store"] == "memory" and health["triples"] > 100
         answer = http.get("/sparql", params={"query": "ASK { ?s a ag:State }", "format": "json"})
         assert answer.json()["boolean"] is True
+
+
+def test_the_name_index_is_built_at_start(fixture_built: ProjectPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service builds its name index once its workers are up, so an analyst's first search
+    does not pay for it (1.5 s on the curated graph; past the time limit on a busy machine)."""
+    import time
+
+    from alliance_graph.api.app import create_app
+    from alliance_graph.api.config import Settings
+
+    monkeypatch.setenv("ALLIANCE_GRAPH_HOME", str(fixture_built.home))
+    monkeypatch.delenv("ALLIANCE_GRAPH_VAR", raising=False)
+    app = create_app(Settings())
+    lookup = app.state.names
+    assert not lookup.current
+    with TestClient(app) as http:
+        deadline = time.monotonic() + 30
+        while not lookup.current and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert lookup.current, "no search was made, yet the index should be built"
+        assert http.get("/search", params={"q": "Russia"}).status_code == 200
 
 
 def _app() -> FastAPI:

@@ -3,6 +3,7 @@ wired, nothing else."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -48,10 +49,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _logging()
     state = ServiceState.create(settings or Settings())
 
+    async def names_query(text: str) -> Answer:
+        result = await state.executor.query(text, client="name-index")
+        if result.answer is None:
+            raise RuntimeError("the name index query returned no answer")
+        return result.answer
+
+    lookup = NameLookup(names_query, lambda: state.executor.version().tag)
+
+    async def warm_names() -> None:
+        """Build the name index once the workers are up, so that the first search (an analyst's
+        first keystroke in a picker) does not wait for it: 1.5 s on the curated graph, and past
+        the query time limit on a loaded machine. A failure here only means the first search
+        builds it, as every search after a graph change does."""
+        try:
+            await lookup.index()
+        except Exception as exc:  # logged: the first search builds the index instead
+            logging.getLogger("alliance_graph.service").warning("name index not built at start: %s", exc)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await state.executor.start()
+        warming = asyncio.create_task(warm_names())
         yield
+        warming.cancel()
         await state.executor.close()
 
     app = FastAPI(
@@ -63,14 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = state
+    app.state.names = lookup
 
-    async def names_query(text: str) -> Answer:
-        result = await state.executor.query(text, client="name-index")
-        if result.answer is None:
-            raise RuntimeError("the name index query returned no answer")
-        return result.answer
-
-    lookup = NameLookup(names_query, lambda: state.executor.version().tag)
     app.include_router(ui.router(state))
     for view in views.routers(state):
         app.include_router(view)

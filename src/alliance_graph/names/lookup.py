@@ -39,6 +39,11 @@ class NameLookup:
         self._index: tuple[Hashable, NameIndex] | None = None
         self._lock = asyncio.Lock()
 
+    @property
+    def current(self) -> bool:
+        """Whether the index of the graph being served is built (a search needs no query)."""
+        return self._index is not None and self._index[0] == self._version()
+
     async def index(self) -> NameIndex:
         version = self._version()
         if self._index is not None and self._index[0] == version:
