@@ -74,8 +74,8 @@ CaseMode = 2
 MaxStaticCursorRows = 5000
 AllowOSCalls = 0
 DirsAllowed = ., {load_dir}
-ThreadsPerQuery = 2
-AsyncQueueMaxThreads = 4
+ThreadsPerQuery = 4
+AsyncQueueMaxThreads = 10
 MaxQueryMem = 1G
 NumberOfBuffers = {BUFFERS}
 MaxDirtyBuffers = {DIRTY_BUFFERS}
@@ -83,8 +83,8 @@ MaxDirtyBuffers = {DIRTY_BUFFERS}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {folder / "vsp"}
-MaxClientConnections = 4
-ServerThreads = 4
+MaxClientConnections = 10
+ServerThreads = 10
 EnabledDavVSP = 0
 HTTPProxyEnabled = 0
 Charset = UTF-8
@@ -94,6 +94,10 @@ ResultSetMaxRows = 100000
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = {int(timeout_s)}
 """
+
+
+class VirtuosoHung(httpx.HTTPError):
+    """The server timed out once: every later request fails at once with this."""
 
 
 class Virtuoso:
@@ -106,6 +110,7 @@ class Virtuoso:
         self.http_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.load_seconds: float | None = None
+        self.hung = False
 
     @property
     def endpoint(self) -> str:
@@ -154,7 +159,13 @@ class Virtuoso:
 
     def query(self, client: httpx.Client, text: str) -> httpx.Response:
         """POST the query as a form (long texts do not fit a GET); a partial "anytime" answer is an error."""
-        response = client.post(self.endpoint + "/sparql", data={"query": text})
+        if self.hung:  # seen here: 7.2.5 stopped answering HTTP and SQL alike; do not wait on it per cell
+            raise VirtuosoHung("Virtuoso stopped answering earlier in this run")
+        try:
+            response = client.post(self.endpoint + "/sparql", data={"query": text}, timeout=self.timeout_s)
+        except httpx.TimeoutException:
+            self.hung = True
+            raise
         if response.headers.get("X-SQL-State"):  # Virtuoso cut the query at MaxQueryExecutionTime
             return httpx.Response(504, request=response.request)
         return response
