@@ -13,17 +13,6 @@ const NONE = "#e3e6ec";
 const SUBJECT_FILL = "#1d2433";
 const FIRST_YEAR = 2000;
 
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-};
-const safeHref = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
 const SVG = "http://www.w3.org/2000/svg";
 
 const state = { data: null, colours: {}, paths: new Map() };

@@ -13,20 +13,9 @@ const GROUP_COLOURS = {
 const QUIET_STATUSES = new Set(["in-force", "signed"]);
 const DAY = 86400000;
 
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-};
 
 // A date as the source gives it: 2011, 2006-09 or 2024-12-11 (never the day derived from it).
 const dateText = (d) => (d ? d.text : "");
-const safeHref = (url) => (/^https?:\/\//i.test(url || "") ? url : null);
 const timeOf = (d) => el("time", { datetime: d.text, text: d.text });
 
 function fromCell(item) {
